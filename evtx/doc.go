@@ -1,0 +1,31 @@
+// Package evtx reads Windows event log (.evtx) files safely: damaged,
+// truncated, dirty or hostile files yield every record that can still be
+// read, and every part that cannot is reported as a Problem.
+//
+// The division of work with golang-evtx (v1.2.9) is deliberate. extriage
+// walks the file itself: the file header, each 64 KiB chunk slot found by
+// position (so dirty, full or truncated files lose nothing the header no
+// longer lists), the header and records checksums, and each record's
+// framing, resynchronising after a damaged record. golang-evtx parses the
+// BinXML template definitions (element names, attributes, substitution
+// slots), once per chunk, inside a recover in a goroutine this package owns.
+// Values are decoded here from their raw bytes, because golang-evtx's value
+// parser loses empty strings in string arrays and mangles several types.
+// None of golang-evtx's types appear in this package's API.
+package evtx
+
+import (
+	"io"
+	stdlog "log"
+
+	utilslog "github.com/0xrawsec/golang-utils/log"
+)
+
+// golang-evtx reports parse errors by printing them, with a stack trace, to
+// the standard logger. Errors reach extriage as values, so that output is
+// noise on the user's terminal: silence it. extriage itself does not use
+// the standard logger.
+func init() {
+	utilslog.SetLogLevel(utilslog.LCritical)
+	stdlog.SetOutput(io.Discard)
+}
