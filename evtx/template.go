@@ -57,7 +57,7 @@ func parseTemplate(data []byte, off int) (t *template, err error) {
 	if off < 0 || off+24 > len(data) {
 		return nil, fmt.Errorf("template definition offset %d is outside the chunk", off)
 	}
-	rd := bytes.NewReader(data)
+	rd := newBudgetReader(data)
 	if _, err := rd.Seek(int64(off), 0); err != nil {
 		return nil, err
 	}
@@ -172,7 +172,7 @@ func parsePlain(data []byte, off, end int) (n *node, err error) {
 			n, err = nil, fmt.Errorf("BinXML at chunk offset %d cannot be parsed: %v", off, r)
 		}
 	}()
-	rd := bytes.NewReader(data[:end])
+	rd := newBudgetReader(data[:end])
 	if _, err := rd.Seek(int64(off), 0); err != nil {
 		return nil, err
 	}
@@ -189,4 +189,29 @@ func parsePlain(data []byte, off, end int) (n *node, err error) {
 	}
 	tree, _ := goevtx.NodeTree(elems, 0)
 	return convertNode(&tree), nil
+}
+
+// readBudget bounds what golang-evtx may read for one template: a hostile
+// definition can point back at itself, and golang-evtx then recurses
+// without end until the stack overflows, which no recover can catch.
+// Real definitions are a few KiB; a chunk is 64 KiB.
+const readBudget = 1 << 20
+
+// budgetReader is a bytes.Reader that panics, with an error recovered by
+// our caller, once readBudget bytes have been read through it.
+type budgetReader struct {
+	*bytes.Reader
+	left int
+}
+
+func newBudgetReader(b []byte) *budgetReader {
+	return &budgetReader{Reader: bytes.NewReader(b), left: readBudget}
+}
+
+func (r *budgetReader) Read(p []byte) (int, error) {
+	r.left -= len(p) + 1 // a read of nothing still costs: it may be a loop
+	if r.left < 0 {
+		panic("the template reads far more than a chunk holds; it probably refers to itself")
+	}
+	return r.Reader.Read(p)
 }

@@ -1,0 +1,27 @@
+package evtx
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// FuzzRead feeds arbitrary bytes to the reader: it must never panic, and
+// what it reports must be consistent.
+func FuzzRead(f *testing.F) {
+	seeds, _ := filepath.Glob(filepath.Join("..", "fixtures", "evtx", "*", "*", "*.evtx"))
+	for _, s := range seeds {
+		if b, err := os.ReadFile(s); err == nil && len(b) <= 4096+2*65536 {
+			f.Add(b)
+		}
+	}
+	f.Add([]byte("ElfFile\x00"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		n := 0
+		st, err := Read("fuzz.evtx", bytes.NewReader(data), int64(len(data)), Options{Jobs: 2}, func(*Event) { n++ })
+		if err == nil && n != st.Records-st.Filtered {
+			t.Fatalf("emitted %d events, stats say %d", n, st.Records-st.Filtered)
+		}
+	})
+}
