@@ -168,6 +168,9 @@ func (c *chunkDecoder) reportGap(off int, expect, next uint64, nextOff int, why 
 	switch {
 	case nextOff < 0:
 		c.problem(off, expect, fmt.Sprintf("damaged record at chunk offset %d: %s; no readable record follows in this chunk", off, why))
+	case next == expect+1:
+		c.res.lost++
+		c.problem(off, expect, fmt.Sprintf("damaged record at chunk offset %d: %s; record %d lost, reading resumes at record %d", off, why, expect, next))
 	case next > expect && next-expect <= uint64(nextOff-off)/minRecord:
 		c.res.lost += int(next - expect)
 		c.problem(off, expect, fmt.Sprintf("damaged record at chunk offset %d: %s; records %d to %d lost, reading resumes at record %d", off, why, expect, next-1, next))
