@@ -1,0 +1,129 @@
+package patterns
+
+// Catalog is the merged set of signatures and incident rules, as read from
+// YAML. It is plain data: Compile turns it into a Matcher.
+type Catalog struct {
+	Signatures []Signature `yaml:"signatures"`
+	Incidents  []Rule      `yaml:"incidents"`
+}
+
+// Signature recognises one kind of record and names its values.
+//
+// For source evtx a record matches only when channel, provider and event id
+// all agree (channel and provider case-insensitively): Exchange sources reuse
+// small event ids, so an id alone proves nothing.
+type Signature struct {
+	ID string `yaml:"id"`
+	// Source is "evtx" (the default) or "trace".
+	Source   string  `yaml:"source"`
+	Channel  string  `yaml:"channel"`
+	Provider string  `yaml:"provider"`
+	EventID  *uint32 `yaml:"event_id"` // a pointer so that a missing id is an error, not event 0
+
+	// Trace conditions: the status column contains any of StatusContains
+	// (case-insensitively) and every column in Columns matches its regex.
+	StatusContains []string          `yaml:"status_contains"`
+	Columns        map[string]string `yaml:"columns"`
+
+	// Fields names the record's values by position (evtx) or names the
+	// columns to copy (trace).
+	Fields []string `yaml:"fields"`
+	// Names lists other value names that may carry a field, for records
+	// whose values are named; the field's own name always counts.
+	Names map[string]StringList `yaml:"names"`
+	// Message is the rendered message with {field} placeholders.
+	Message string `yaml:"message"`
+	// Normalize maps field -> raw value -> canonical value (case-insensitive
+	// on the raw value), for synonyms such as LogsInRequiredRange.
+	Normalize map[string]map[string]string `yaml:"normalize"`
+	// Computed sets a field from a {placeholder} template over the record's
+	// builtins (computer, computer_host, file, channel, provider, event_id,
+	// record_id, line, source) and fields, with filters {name|upper},
+	// {name|lower}, {name|trim}. It fills a field only when the record left
+	// it empty, so a value the event carries always wins.
+	Computed map[string]string `yaml:"computed"`
+	// Extract derives more fields by regex, in order.
+	Extract []Extract `yaml:"extract"`
+
+	// Origin is the file the entry came from, for error messages.
+	Origin string `yaml:"-"`
+}
+
+// Extract derives one field from another by regular expression.
+type Extract struct {
+	Field string `yaml:"field"`
+	From  string `yaml:"from"`
+	// Regex defaults to the whole value. Group defaults to 1 when the regex
+	// has a group, else 0 (the whole match).
+	Regex string `yaml:"regex"`
+	Group *int   `yaml:"group"`
+	// All collects every match into a list.
+	All bool `yaml:"all"`
+	// Split, a regex, splits each captured value into a list of non-empty,
+	// trimmed parts (e.g. '\r?\n' for one entry per line).
+	Split string `yaml:"split"`
+	// Type is "string" (default) or "int"; a value that is not a number is
+	// dropped rather than guessed.
+	Type string `yaml:"type"`
+}
+
+// Rule turns signature hits into an incident. YAML key: incidents.
+type Rule struct {
+	ID       string `yaml:"id"`
+	Title    string `yaml:"title"` // text/template over the incident's fields
+	Severity string `yaml:"severity"`
+	// Signatures are the supporting hits: they add evidence but cannot make
+	// an incident alone. Required selectors are members as well.
+	Signatures []Selector `yaml:"signatures"`
+	// Require lists selectors that must each match at least one hit of the
+	// same key within the window.
+	Require []Selector `yaml:"require"`
+	// Key names the fields that identify one incident, e.g. [database, server];
+	// values compare case-insensitively. A hit lacking a key field is ignored.
+	Key          []string `yaml:"key"`
+	KeySeparator string   `yaml:"key_separator"` // default `\`, as in DB1\SERVER3
+	// Window: hits of one key farther apart than this start a new incident.
+	// Go duration syntax plus a "d" suffix for days; empty means never split.
+	Window  string      `yaml:"window"`
+	Fields  []FieldSpec `yaml:"fields"`
+	Explain string      `yaml:"explain"` // text/template
+	Remedy  []StepSpec  `yaml:"remedy"`
+
+	// Origin is the file the entry came from, for error messages.
+	Origin string `yaml:"-"`
+}
+
+// Selector picks the hits of one signature, optionally only those whose
+// fields have given values (case-insensitive, any of a list). In YAML a bare
+// string is a selector without condition.
+type Selector struct {
+	Signature string                `yaml:"signature"`
+	Where     map[string]StringList `yaml:"where"`
+}
+
+// FieldSpec declares one output field of an incident and how the values of
+// several hits combine. In YAML a bare string is {name: that}.
+type FieldSpec struct {
+	Name string `yaml:"name"`
+	// From is the hit field to read; default Name.
+	From string `yaml:"from"`
+	// Signatures restricts the hits read; default all members.
+	Signatures []string `yaml:"signatures"`
+	// Take is latest (default: the newest hit wins, so the incident shows the
+	// current state), first, min, max, or union (sorted unique list over all
+	// hits, lists flattened).
+	Take string `yaml:"take"`
+}
+
+// StepSpec is one remedy step: text and an optional command, both
+// text/templates. When/Unless name a field that must be non-empty/empty for
+// the step to appear; a step that renders empty is dropped.
+type StepSpec struct {
+	Text    string `yaml:"text"`
+	Command string `yaml:"command"`
+	When    string `yaml:"when"`
+	Unless  string `yaml:"unless"`
+}
+
+// StringList is a list of strings that YAML may also give as one scalar.
+type StringList []string

@@ -1,0 +1,242 @@
+package patterns
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Correlator collects hits and groups them into incidents. Add is safe for
+// concurrent use, so readers of several files can feed one Correlator.
+// Only hits are kept, never records.
+type Correlator struct {
+	rules []*compiledRule
+	mu    sync.Mutex
+	hits  map[hitKey]Hit
+}
+
+// NewCorrelator returns a Correlator for the incident rules of m.
+func NewCorrelator(m *Matcher) *Correlator {
+	return &Correlator{rules: m.rules, hits: map[hitKey]Hit{}}
+}
+
+// recordKey identifies a record independently of the file it was read
+// from, so the same log exported twice counts once.
+type recordKey struct {
+	computer, channel string
+	recordID          uint64
+	eventID           uint32
+	sec               int64 // Unix seconds and nanoseconds: defined for every time, unlike UnixNano
+	nsec              int
+	file              string // trace rows only: a row has no id of its own
+	line              int64
+	message           string // only when the record has neither id nor line
+}
+
+type hitKey struct {
+	sig string
+	rec recordKey
+}
+
+func recordOf(h *Hit) recordKey {
+	k := recordKey{sec: h.Time.Unix(), nsec: h.Time.Nanosecond()}
+	switch {
+	case h.RecordID == 0 && h.Line != 0:
+		k.file, k.line = h.File, h.Line
+	default:
+		k.computer, k.channel = strings.ToLower(h.Computer), strings.ToLower(h.Channel)
+		k.recordID, k.eventID = h.RecordID, h.EventID
+		if h.RecordID == 0 {
+			k.message = h.Message
+		}
+	}
+	return k
+}
+
+// Add records a hit. A duplicate of a hit already held (same record, same
+// signature) is dropped; of the two, the one with the smaller file, record
+// and line is kept, so the evidence cited does not depend on the order in
+// which concurrent readers finished.
+func (c *Correlator) Add(h Hit) {
+	k := hitKey{sig: h.Signature, rec: recordOf(&h)}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if old, dup := c.hits[k]; dup && compareCite(&old, &h) <= 0 {
+		return
+	}
+	c.hits[k] = h
+}
+
+func compareCite(a, b *Hit) int {
+	return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.RecordID, b.RecordID), cmp.Compare(a.Line, b.Line))
+}
+
+// compareHits is the evidence order: time, file, record, line, signature.
+func compareHits(a, b *Hit) int {
+	return cmp.Or(a.Time.Compare(b.Time), compareCite(a, b), cmp.Compare(a.Signature, b.Signature))
+}
+
+// Incidents groups the hits added so far into incidents, sorted by severity
+// (highest first), first_seen, key and pattern. It may be called again
+// after more Adds.
+func (c *Correlator) Incidents() []Incident {
+	c.mu.Lock()
+	hits := make([]*Hit, 0, len(c.hits))
+	for _, h := range c.hits {
+		hits = append(hits, &h)
+	}
+	c.mu.Unlock()
+	slices.SortFunc(hits, compareHits)
+	var out []Incident
+	for _, r := range c.rules {
+		out = append(out, r.incidents(hits)...)
+	}
+	slices.SortFunc(out, func(a, b Incident) int {
+		return cmp.Or(cmp.Compare(b.Severity.Rank(), a.Severity.Rank()), a.FirstSeen.Compare(b.FirstSeen),
+			cmp.Compare(a.Key, b.Key), cmp.Compare(a.Pattern, b.Pattern))
+	})
+	return out
+}
+
+// incidents groups the rule's member hits (already in evidence order) by
+// key, splits each group where hits are farther apart than the window, and
+// keeps the clusters whose require is met.
+func (r *compiledRule) incidents(hits []*Hit) []Incident {
+	groups := map[string][]*Hit{}
+	for _, h := range hits {
+		if !r.isMember(h) {
+			continue
+		}
+		if gk, ok := r.groupKey(h); ok {
+			groups[gk] = append(groups[gk], h)
+		}
+	}
+	var out []Incident
+	for _, gk := range sortedKeys(groups) {
+		for _, cluster := range r.split(groups[gk]) {
+			if r.satisfied(cluster) {
+				out = append(out, r.build(cluster))
+			}
+		}
+	}
+	return out
+}
+
+func (r *compiledRule) isMember(h *Hit) bool {
+	return slices.ContainsFunc(r.members, func(s selector) bool { return s.matches(h) })
+}
+
+func (s selector) matches(h *Hit) bool {
+	if s.sig != h.Signature {
+		return false
+	}
+	for _, c := range s.where {
+		v := text(h.Fields[c.field])
+		if !slices.ContainsFunc(c.values, func(want string) bool { return strings.EqualFold(want, v) }) {
+			return false
+		}
+	}
+	return true
+}
+
+// groupKey compares key values case-insensitively, as Exchange does for
+// database and server names.
+func (r *compiledRule) groupKey(h *Hit) (string, bool) {
+	parts := make([]string, len(r.key))
+	for i, f := range r.key {
+		v, _ := h.Fields[f].(string)
+		if v == "" {
+			return "", false
+		}
+		parts[i] = strings.ToLower(v)
+	}
+	return strings.Join(parts, "\x00"), true
+}
+
+func (r *compiledRule) split(hits []*Hit) [][]*Hit {
+	var out [][]*Hit
+	start := 0
+	for i := 1; i <= len(hits); i++ {
+		if i == len(hits) || (r.window > 0 && hits[i].Time.Sub(hits[i-1].Time) > r.window) {
+			out = append(out, hits[start:i])
+			start = i
+		}
+	}
+	return out
+}
+
+func (r *compiledRule) satisfied(hits []*Hit) bool {
+	for _, req := range r.require {
+		if !slices.ContainsFunc(hits, req.matches) {
+			return false
+		}
+	}
+	return true
+}
+
+func (r *compiledRule) build(hits []*Hit) Incident {
+	inc := Incident{Pattern: r.id, Severity: r.severity, Fields: map[string]any{}}
+	for _, f := range r.fields {
+		if v, ok := f.aggregate(hits); ok {
+			inc.Fields[f.name] = v
+		}
+	}
+	inc.Key = r.keyString(inc.Fields, hits[0])
+	inc.Count, inc.FirstSeen, inc.LastSeen = countAndSpan(hits)
+	for _, h := range hits {
+		inc.Evidence = append(inc.Evidence, Evidence{File: h.File, Record: h.RecordID, Line: h.Line,
+			Time: h.Time, Signature: h.Signature, Message: h.Message})
+	}
+	r.renderText(&inc)
+	return inc
+}
+
+func (r *compiledRule) keyString(fields map[string]any, first *Hit) string {
+	parts := make([]string, len(r.key))
+	for i, k := range r.key {
+		if parts[i] = text(fields[k]); parts[i] == "" {
+			parts[i] = text(first.Fields[k])
+		}
+	}
+	return strings.Join(parts, r.sep)
+}
+
+// countAndSpan counts distinct records: one record matched by two member
+// signatures is one record.
+func countAndSpan(hits []*Hit) (int, time.Time, time.Time) {
+	seen := map[recordKey]bool{}
+	first, last := hits[0].Time, hits[0].Time
+	for _, h := range hits {
+		seen[recordOf(h)] = true
+		if h.Time.Before(first) {
+			first = h.Time
+		}
+		if h.Time.After(last) {
+			last = h.Time
+		}
+	}
+	return len(seen), first, last
+}
+
+func (r *compiledRule) renderText(inc *Incident) {
+	data := r.zeroData()
+	for k, v := range inc.Fields {
+		data[k] = v
+	}
+	data["count"], data["first_seen"], data["last_seen"], data["key"] = inc.Count, inc.FirstSeen, inc.LastSeen, inc.Key
+	inc.Title = execText(r.title, data)
+	inc.Explanation = execText(r.explain, data)
+	inc.Remedy = []Step{}
+	for _, s := range r.remedy {
+		// Presence, not truth: a field that was found counts even when it is 0.
+		if s.when != "" && isEmpty(inc.Fields[s.when]) || s.unless != "" && !isEmpty(inc.Fields[s.unless]) {
+			continue
+		}
+		step := Step{Text: execText(s.text, data), Command: execText(s.command, data)}
+		if step.Text != "" || step.Command != "" {
+			inc.Remedy = append(inc.Remedy, step)
+		}
+	}
+}

@@ -1,0 +1,224 @@
+package patterns
+
+import (
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// evidenceIDs summarises evidence as "signature#record" in order.
+func evidenceIDs(inc Incident) []string {
+	var out []string
+	for _, e := range inc.Evidence {
+		out = append(out, e.Signature+"#"+itoa(e.Record))
+	}
+	return out
+}
+
+func itoa(n uint64) string { return text(int(n)) }
+
+func commands(inc Incident) []string {
+	var out []string
+	for _, s := range inc.Remedy {
+		if s.Command != "" {
+			out = append(out, s.Command)
+		}
+	}
+	return out
+}
+
+func only(t *testing.T, incs []Incident, pattern string) Incident {
+	t.Helper()
+	if len(incs) != 1 || incs[0].Pattern != pattern {
+		var got []string
+		for _, i := range incs {
+			got = append(got, i.Pattern+" "+i.Key)
+		}
+		t.Fatalf("want exactly one %s incident, got %v", pattern, got)
+	}
+	return incs[0]
+}
+
+func TestLaggedCopyNotLagging(t *testing.T) {
+	inc := only(t, correlate(mustBuiltin(t), seedCase()...), "ha.lagged-copy-not-lagging")
+
+	wantFields := map[string]any{
+		"database": "DB1", "server": "SERVER3", "reason_code": "LagDisabled",
+		"availability_count": 2, "availability_counts_seen": []int{2}, "expected_availability_count": 3,
+		"blocked_servers": []string{"SERVER4", "SERVER5", "SERVER6"},
+		"detailed_errors": []string{blockedLines[0], blockedLines[2], blockedLines[1]},
+	}
+	if !reflect.DeepEqual(inc.Fields, wantFields) {
+		t.Errorf("fields\n got %#v\nwant %#v", inc.Fields, wantFields)
+	}
+	check(t, "title", inc.Title, `Lagged copy DB1\SERVER3 is not lagging`)
+	check(t, "key", inc.Key, `DB1\SERVER3`)
+	check(t, "severity", string(inc.Severity), "high")
+	check(t, "count", inc.Count, 4)
+	check(t, "first_seen", inc.FirstSeen, ts("2024-03-01T08:00:00Z"))
+	check(t, "last_seen", inc.LastSeen, ts("2024-03-02T08:05:01Z"))
+	check(t, "evidence", evidenceIDs(inc), []string{
+		"ha.lag-disable-suppressed#10", "ha.lag-disable-suppressed#11", "ha.lag-playdown#20", "ha.passive-scan-disabled#21"})
+	check(t, "evidence message", inc.Evidence[2].Message, msg708)
+
+	for _, want := range []string{
+		"Replay Lag Manager keeps playing down the lagged copy DB1\\SERVER3 (reason LagDisabled)",
+		"Availability Count 2, Expected Availability Count 3.",
+		"The copies on SERVER4, SERVER5 and SERVER6 are on servers with DatabaseCopyAutoActivationPolicy Blocked",
+		"Recreating the copy or changing ReplayLagTime does not help",
+	} {
+		if !strings.Contains(inc.Explanation, want) {
+			t.Errorf("explanation lacks %q:\n%s", want, inc.Explanation)
+		}
+	}
+	check(t, "commands", commands(inc), []string{
+		`Get-MailboxDatabaseCopyStatus DB1\SERVER3 | fl Id,ReplayLagStatus`,
+		`Get-MailboxServer | ft Name,DatabaseCopyAutoActivationPolicy`,
+		`Set-MailboxServer -Identity SERVER4 -DatabaseCopyAutoActivationPolicy Unrestricted`,
+		`Add-MailboxDatabaseCopy -Identity DB1 -MailboxServer <server>`,
+	})
+	if last := inc.Remedy[len(inc.Remedy)-1]; !strings.HasPrefix(last.Text, "Do not disable Replay Lag Manager.") || last.Command != "" {
+		t.Errorf("last step = %+v", last)
+	}
+}
+
+// Without a Blocked server the explanation must report the real failed
+// checks and name no server it did not see.
+func TestLaggedCopyNotLaggingOtherFailures(t *testing.T) {
+	recs := []Record{
+		r738(10, "2024-03-01T08:00:00Z", "SERVER3.contoso.local", "DB1", "SERVER3", notBlocked),
+		r708(20, "2024-03-02T08:05:00Z", "SERVER3.contoso.local", "DB1", reasonLagDisabled, "LagDisabled"),
+	}
+	inc := only(t, correlate(mustBuiltin(t), recs...), "ha.lagged-copy-not-lagging")
+	check[any](t, "detailed_errors", inc.Fields["detailed_errors"], []string{
+		"Database copy 'DB1' on server 'SERVER2' is not healthy. Status: FailedAndSuspended.", "Server 'SERVER1' is down."})
+	if _, ok := inc.Fields["blocked_servers"]; ok {
+		t.Errorf("blocked_servers present: %v", inc.Fields["blocked_servers"])
+	}
+	want := "No copy was reported as Blocked; the failed checks were: Database copy 'DB1' on server 'SERVER2' is not healthy. Status: FailedAndSuspended. Server 'SERVER1' is down."
+	if !strings.Contains(inc.Explanation, want) || strings.Contains(inc.Explanation, "SERVER4") {
+		t.Errorf("explanation:\n%s", inc.Explanation)
+	}
+	if slices.ContainsFunc(commands(inc), func(c string) bool { return strings.HasPrefix(c, "Set-MailboxServer") }) {
+		t.Errorf("Set-MailboxServer suggested without a Blocked server: %v", commands(inc))
+	}
+	if !slices.ContainsFunc(inc.Remedy, func(s Step) bool { return strings.HasPrefix(s.Text, "Fix the failed availability checks listed above") }) {
+		t.Errorf("remedy lacks the fix-the-checks step: %+v", inc.Remedy)
+	}
+}
+
+// A 708 alone still is the incident, but the text must not pretend to
+// know the availability counts.
+func TestLaggedCopyNotLaggingWithout738(t *testing.T) {
+	recs := []Record{r708(20, "2024-03-02T08:05:00Z", "SERVER3.contoso.local", "DB1", reasonLagDisabled, "LagDisabled")}
+	inc := only(t, correlate(mustBuiltin(t), recs...), "ha.lagged-copy-not-lagging")
+	check(t, "fields", inc.Fields, map[string]any{"database": "DB1", "server": "SERVER3", "reason_code": "LagDisabled"})
+	if strings.Contains(inc.Explanation, "Availability Count") || !strings.Contains(inc.Explanation, "No event found here names the failed availability checks") {
+		t.Errorf("explanation:\n%s", inc.Explanation)
+	}
+}
+
+func TestLaggedCopyNotLaggingNegative(t *testing.T) {
+	const host = "SERVER3.contoso.local"
+	cases := []struct {
+		name string
+		recs []Record
+		want []string // "pattern key"
+	}{
+		{"738 alone", []Record{r738(10, "2024-03-01T08:00:00Z", host, "DB1", "SERVER3", blocked3)}, nil},
+		{"738 and 2001 without 708", []Record{
+			r738(10, "2024-03-01T08:00:00Z", host, "DB1", "SERVER3", blocked3),
+			r2001(21, "2024-03-02T08:05:01Z", host, "DB1")}, nil},
+		{"708 low disk with 738 is only the low-disk incident", []Record{
+			r738(10, "2024-03-01T08:00:00Z", host, "DB1", "SERVER3", blocked3),
+			r708(20, "2024-03-02T08:05:00Z", host, "DB1", reasonLowDisk, "NotEnoughFreeSpace")},
+			[]string{`ha.lag-playdown-low-disk DB1\SERVER3`}},
+		{"708 page patching is only the page-patching incident", []Record{
+			r708(20, "2024-03-02T08:05:00Z", host, "DB1", reasonPatching, "InRequiredRange")},
+			[]string{`ha.lag-playdown-page-patching DB1\SERVER3`}},
+		{"708 with an unknown reason code", []Record{
+			r708(20, "2024-03-02T08:05:00Z", host, "DB1", "Something new.", "SomeFutureReason")}, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []string
+			for _, inc := range correlate(mustBuiltin(t), tc.recs...) {
+				got = append(got, inc.Pattern+" "+inc.Key)
+			}
+			check(t, "incidents", got, tc.want)
+		})
+	}
+}
+
+// A 738 of another copy is not evidence for this one.
+func TestSupportingHitsNeedTheSameKey(t *testing.T) {
+	recs := []Record{
+		r738(10, "2024-03-01T08:00:00Z", "SERVER9.contoso.local", "DB1", "SERVER9", blocked3),
+		r738(11, "2024-03-01T08:00:00Z", "SERVER3.contoso.local", "DB2", "SERVER3", blocked3),
+		r708(20, "2024-03-02T08:05:00Z", "SERVER3.contoso.local", "DB1", reasonLagDisabled, "LagDisabled"),
+	}
+	inc := only(t, correlate(mustBuiltin(t), recs...), "ha.lagged-copy-not-lagging")
+	check(t, "evidence", evidenceIDs(inc), []string{"ha.lag-playdown#20"})
+	check(t, "count", inc.Count, 1)
+}
+
+func TestLowDisk(t *testing.T) {
+	recs := []Record{
+		r708(30, "2024-03-02T09:00:00Z", "SERVER7.contoso.local", "DB2", reasonLowDisk, "NotEnoughFreeSpace"),
+		r708(31, "2024-03-02T10:00:00Z", "SERVER7.contoso.local", "DB2", strings.Replace(reasonLowDisk, "8000", "7000", -1), "NotEnoughFreeSpace"),
+	}
+	inc := only(t, correlate(mustBuiltin(t), recs...), "ha.lag-playdown-low-disk")
+	check(t, "fields", inc.Fields, map[string]any{
+		"database": "DB2", "server": "SERVER7", "reason_code": "NotEnoughFreeSpace",
+		"free_mb": 7000, "total_mb": 200000, "allowed_free_mb": 10000, "current_free_mb": 7000, "logs_in_lag_range": 1200,
+	})
+	check(t, "title", inc.Title, `Lagged copy DB2\SERVER7 played down: not enough free disk space`)
+	check(t, "severity", string(inc.Severity), "medium")
+	check(t, "count", inc.Count, 2)
+	check(t, "span", []time.Time{inc.FirstSeen, inc.LastSeen}, []time.Time{ts("2024-03-02T09:00:00Z"), ts("2024-03-02T10:00:00Z")})
+	check(t, "commands", commands(inc), []string{
+		`Get-MailboxDatabaseCopyStatus DB2\SERVER7 | fl Id,ReplayLagStatus`, `Get-MailboxDatabase DB2 | fl LogFolderPath`})
+	for _, want := range []string{"ReplayLagLowSpacePlaydownThresholdInMB, 10,000 MB by default",
+		"allowed free space as 10000 MB and the current free space as 7000 MB", "Free Space 7000, Total Space 200000"} {
+		if !strings.Contains(inc.Explanation+inc.Remedy[2].Text, want) {
+			t.Errorf("text lacks %q:\n%s\n%+v", want, inc.Explanation, inc.Remedy)
+		}
+	}
+}
+
+func TestLowDiskMaxLogs(t *testing.T) {
+	recs := []Record{r708(31, "2024-03-02T09:00:00Z", "SERVER8.contoso.local", "DB2", reasonMaxLogs, "NotEnoughFreeSpace")}
+	inc := only(t, correlate(mustBuiltin(t), recs...), "ha.lag-playdown-low-disk")
+	check(t, "title", inc.Title, `Lagged copy DB2\SERVER8 played down: too many logs in the lag range`)
+	check(t, "fields", inc.Fields, map[string]any{"database": "DB2", "server": "SERVER8", "reason_code": "NotEnoughFreeSpace",
+		"logs_in_lag_range": 10500, "max_logs": 10000})
+	if strings.Contains(inc.Explanation, "free space") || len(inc.Remedy) != 2 ||
+		!strings.Contains(inc.Remedy[1].Text, "LogReplayerMaximumLogsForReplayLag on SERVER8 (10000 logs)") {
+		t.Errorf("explanation %q remedy %+v", inc.Explanation, inc.Remedy)
+	}
+}
+
+func TestPagePatching(t *testing.T) {
+	recs := []Record{r708(32, "2024-03-02T09:00:00Z", "SERVER9.contoso.local", "DB2", reasonPatching, "LogsInRequiredRange")}
+	inc := only(t, correlate(mustBuiltin(t), recs...), "ha.lag-playdown-page-patching")
+	check(t, "fields", inc.Fields, map[string]any{"database": "DB2", "server": "SERVER9", "reason_code": "InRequiredRange", "reason_text": reasonPatching})
+	check(t, "title", inc.Title, `Lagged copy DB2\SERVER9 played down for page patching`)
+	check(t, "commands", commands(inc), []string{
+		`Get-MailboxDatabaseCopyStatus DB2\SERVER9 | fl Id,Status,ReplayLagStatus`,
+		`Get-WinEvent -ComputerName SERVER9 -FilterHashtable @{LogName='Application'; ProviderName='MSExchangeRepl'; Id=4131}`,
+		`Suspend-MailboxDatabaseCopy -Identity DB2\SERVER9`,
+		`Update-MailboxDatabaseCopy -Identity DB2\SERVER9 -DeleteExistingFiles`,
+	})
+	if !strings.Contains(inc.Explanation, "physical corruption") || !strings.Contains(inc.Explanation, "event 4131") {
+		t.Errorf("explanation %q", inc.Explanation)
+	}
+}
+
+func check[T any](t *testing.T, what string, got, want T) {
+	t.Helper()
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("%s\n got %#v\nwant %#v", what, got, want)
+	}
+}

@@ -1,0 +1,219 @@
+package patterns
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func writeDir(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+const userCatalog = `
+signatures:
+  - id: site.repl-patch-failed
+    channel: Application
+    provider: MSExchangeRepl
+    event_id: 4131
+    fields: [database, detail]
+    message: "Patching of '{database}' failed: {detail}"
+    computed: {server: "{computer_host|upper}"}
+incidents:
+  - id: site.patch-failed
+    title: 'Patching failed for {{.database}}\{{.server}}'
+    severity: critical
+    require: [site.repl-patch-failed]
+    signatures: [ha.lag-playdown]
+    key: [database, server]
+    window: 2d
+    fields: [database, server, detail]
+    explain: 'Patching failed: {{.detail}}'
+    remedy:
+      - {text: Reseed., command: 'Update-MailboxDatabaseCopy {{.database}}\{{.server}} -DeleteExistingFiles'}
+  - id: ha.lag-playdown-low-disk
+    title: 'Low disk on {{.server}}'
+    severity: high
+    require: [{signature: ha.lag-playdown, where: {reason_code: NotEnoughFreeSpace}}]
+    key: [database, server]
+    explain: overridden
+disable: [ha.lag-playdown-page-patching]
+`
+
+func TestLoadUserExtension(t *testing.T) {
+	dir := writeDir(t, map[string]string{"site.yaml": userCatalog, "README.txt": "not yaml: ignored"})
+	cat, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Compile(cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rules []string
+	for _, r := range cat.Incidents {
+		rules = append(rules, r.ID+"@"+filepath.Base(r.Origin))
+	}
+	check(t, "incidents", rules, []string{"ha.lagged-copy-not-lagging@ha-replay-lag.yaml", "ha.lag-playdown-low-disk@site.yaml", "site.patch-failed@site.yaml"})
+
+	patch := inChannel(rec(7, "2024-03-02T09:30:00Z", "SERVER9.contoso.local", 4131, pos("DB2", "page 1234 unreadable")...), "Application", "MSExchangeRepl")
+	recs := []Record{
+		r708(5, "2024-03-02T09:00:00Z", "SERVER9.contoso.local", "DB2", reasonPatching, "InRequiredRange"), // page patching: disabled
+		patch,
+		r708(6, "2024-03-02T09:00:00Z", "SERVER7.contoso.local", "DB2", reasonLowDisk, "NotEnoughFreeSpace"),
+	}
+	incs := correlate(m, recs...)
+	var got []string
+	for _, inc := range incs {
+		got = append(got, inc.Pattern+" "+string(inc.Severity)+" "+inc.Title)
+	}
+	check(t, "incidents", got, []string{
+		`site.patch-failed critical Patching failed for DB2\SERVER9`,
+		`ha.lag-playdown-low-disk high Low disk on SERVER7`,
+	})
+	check(t, "added incident evidence", evidenceIDs(incs[0]), []string{"ha.lag-playdown#5", "site.repl-patch-failed#7"})
+	check(t, "added incident remedy", incs[0].Remedy, []Step{{Text: "Reseed.", Command: `Update-MailboxDatabaseCopy DB2\SERVER9 -DeleteExistingFiles`}})
+	check(t, "evidence message", incs[0].Evidence[1].Message, "Patching of 'DB2' failed: page 1234 unreadable")
+}
+
+// A later directory overrides an earlier one by id.
+func TestLoadLaterDirWins(t *testing.T) {
+	a := writeDir(t, map[string]string{"a.yaml": "disable: [ha.lag-playdown-page-patching]\n" + strings.SplitN(userCatalog, "disable:", 2)[0]})
+	b := writeDir(t, map[string]string{"b.yml": `
+incidents:
+  - id: site.patch-failed
+    title: 'second'
+    severity: low
+    require: [site.repl-patch-failed]
+    key: [database]
+`})
+	cat, err := Load(a, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(cat.Incidents, func(r Rule) bool { return r.ID == "site.patch-failed" })
+	if i < 0 || cat.Incidents[i].Title != "second" || !strings.HasSuffix(cat.Incidents[i].Origin, "b.yml") {
+		t.Fatalf("override from the later directory lost: %+v", cat.Incidents)
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	const sig = `
+signatures:
+  - id: x.sig
+    channel: C
+    provider: P
+    event_id: 1
+    fields: [a, b]
+`
+	const rule = `
+  - id: x.rule
+    title: 't'
+    severity: low
+    require: [x.sig]
+    key: [a]
+`
+	cases := []struct {
+		name  string
+		files map[string]string
+		want  []string // all must appear in the error
+	}{
+		{"unknown signature referenced", map[string]string{"u.yaml": sig + "incidents:" + strings.Replace(rule, "[x.sig]", "[x.nope]", 1)},
+			[]string{"u.yaml", `incident "x.rule"`, `unknown signature "x.nope"`}},
+		{"bad regex", map[string]string{"r.yaml": sig + "    extract: [{field: c, from: a, regex: '(unclosed'}]\n"},
+			[]string{"r.yaml", `signature "x.sig"`, "extract #1 (c)", "bad regex"}},
+		{"missing id", map[string]string{"m.yaml": "signatures:\n  - channel: C\n"},
+			[]string{"m.yaml", "signature #1", "missing id"}},
+		{"incident missing id", map[string]string{"m.yaml": sig + "incidents:\n  - title: x\n"},
+			[]string{"m.yaml", "incident #1", "missing id"}},
+		{"template does not parse", map[string]string{"t.yaml": sig + "incidents:" + rule + "    explain: '{{if .a}}unclosed'\n"},
+			[]string{"t.yaml", `incident "x.rule"`, "explain"}},
+		{"template names an unknown field", map[string]string{"t.yaml": sig + "incidents:" + rule + "    explain: '{{.nope}}'\n"},
+			[]string{"t.yaml", `incident "x.rule"`, "explain", "nope"}},
+		{"message template does not parse", map[string]string{"t.yaml": sig + "    message: 'x {a'\n"},
+			[]string{"t.yaml", `signature "x.sig"`, "message", "unclosed"}},
+		{"message placeholder not a field", map[string]string{"t.yaml": sig + "    message: 'x {zz} y'\n"},
+			[]string{"t.yaml", `signature "x.sig"`, "{zz} is not in fields"}},
+		{"adjacent placeholders", map[string]string{"t.yaml": sig + "    message: 'x {a}{b} y'\n"},
+			[]string{"t.yaml", `signature "x.sig"`, "literal text between"}},
+		{"duplicate id within a file", map[string]string{"d.yaml": sig + strings.Replace(sig, "signatures:\n", "", 1)},
+			[]string{"d.yaml", `signature "x.sig"`, "duplicate id in the same file"}},
+		{"duplicate id across files of one directory", map[string]string{"d1.yaml": sig, "d2.yaml": sig},
+			[]string{"d2.yaml", `signature "x.sig"`, "already defined in", "d1.yaml"}},
+		{"evtx signature without provider", map[string]string{"e.yaml": strings.Replace(sig, "    provider: P\n", "", 1)},
+			[]string{"e.yaml", `signature "x.sig"`, "channel, provider and event_id"}},
+		{"unknown key", map[string]string{"k.yaml": sig + "    feilds: [a]\n"},
+			[]string{"k.yaml", "feilds"}},
+		{"unknown key in a selector", map[string]string{"k.yaml": sig + "incidents:" + strings.Replace(rule, "[x.sig]", "[{signature: x.sig, wher: {a: 1}}]", 1)},
+			[]string{"k.yaml", "wher"}},
+		{"disable an unknown id", map[string]string{"x.yaml": "disable: [no.such]\n"},
+			[]string{"x.yaml", `disable "no.such"`}},
+		{"disable a signature an incident needs", map[string]string{"x.yaml": "disable: [ha.lag-playdown]\n"},
+			[]string{"x.yaml", `disable "ha.lag-playdown"`, `incident "ha.lagged-copy-not-lagging" (catalog/ha-replay-lag.yaml) still uses it`}},
+		{"disable a signature with the incidents that need it", map[string]string{"x.yaml": `disable: [ha.lag-disable-suppressed, ha.lagged-copy-not-lagging]
+incidents:
+  - id: ha.lag-playdown-low-disk
+    title: 't'
+    severity: low
+    require: [ha.lag-disable-suppressed]
+    key: [database]
+`}, []string{"x.yaml", `disable "ha.lag-disable-suppressed"`, `incident "ha.lag-playdown-low-disk"`}},
+		{"bad severity", map[string]string{"s.yaml": sig + "incidents:" + strings.Replace(rule, "low", "urgent", 1)},
+			[]string{"s.yaml", `incident "x.rule"`, `severity "urgent"`}},
+		{"key field a member lacks", map[string]string{"s.yaml": sig + "incidents:" + strings.Replace(rule, "[a]", "[a, server]", 1)},
+			[]string{"s.yaml", `incident "x.rule"`, "key server"}},
+		{"where on a field the signature lacks", map[string]string{"s.yaml": sig + "incidents:" + strings.Replace(rule, "[x.sig]", "[{signature: x.sig, where: {zz: 1}}]", 1)},
+			[]string{"s.yaml", "where zz"}},
+		{"bad window", map[string]string{"s.yaml": sig + "incidents:" + rule + "    window: soon\n"},
+			[]string{"s.yaml", `incident "x.rule"`, `window "soon"`}},
+		{"yaml syntax", map[string]string{"y.yaml": "signatures: [\n"},
+			[]string{"y.yaml"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Load(writeDir(t, tc.files))
+			if err == nil {
+				t.Fatal("no error")
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error lacks %q:\n%v", w, err)
+				}
+			}
+		})
+	}
+}
+
+func TestLoadMissingDir(t *testing.T) {
+	_, err := Load(filepath.Join(t.TempDir(), "nope"))
+	if err == nil || !strings.Contains(err.Error(), "nope") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestLoadDisableSignatureWithItsIncident(t *testing.T) {
+	dir := writeDir(t, map[string]string{"off.yaml": "disable: [ha.lag-disable-suppressed, ha.lagged-copy-not-lagging]\n"})
+	cat, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Compile(cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Wants(haChannel, haProvider, 738) || !m.Wants(haChannel, haProvider, 708) {
+		t.Error("738 still wanted, or 708 lost")
+	}
+	if incs := correlate(m, seedCase()...); len(incs) != 0 {
+		t.Errorf("disabled incident raised: %+v", incs)
+	}
+}

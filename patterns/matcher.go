@@ -1,0 +1,120 @@
+package patterns
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Hit is one record recognised by one signature: only what incidents need,
+// so that the correlator's memory grows with hits, not with records.
+type Hit struct {
+	Signature string
+	// Fields holds string, int, []string or []int values; absent fields are
+	// missing, never zero.
+	Fields   map[string]any
+	File     string
+	RecordID uint64 // evtx
+	Line     int64  // trace
+	Time     time.Time
+	Computer string
+	Channel  string // with RecordID, EventID and Time, identifies a record seen twice
+	EventID  uint32
+	// Message is the record's rendered message: its own Message value when it
+	// carried one, else the signature's template filled with the fields.
+	Message string
+}
+
+// Matcher runs compiled signatures over records. It is immutable after
+// Compile and safe for concurrent use.
+type Matcher struct {
+	byEvent map[uint32][]*compiledSig // evtx, by event id; channel/provider checked after
+	trace   []*compiledSig
+	sigs    map[string]*compiledSig
+	rules   []*compiledRule
+}
+
+// Compile validates the catalog and builds a Matcher. Errors name the file
+// and the entry they concern.
+func Compile(cat *Catalog) (*Matcher, error) {
+	m := &Matcher{byEvent: map[uint32][]*compiledSig{}, sigs: map[string]*compiledSig{}}
+	var errs []error
+	for _, s := range cat.Signatures {
+		cs, err := compileSignature(s)
+		switch {
+		case err != nil:
+			errs = append(errs, fmt.Errorf("patterns: %s: signature %q: %w", s.Origin, s.ID, err))
+		case m.sigs[s.ID] != nil:
+			errs = append(errs, fmt.Errorf("patterns: %s: signature %q: duplicate id", s.Origin, s.ID))
+		default:
+			m.add(cs)
+		}
+	}
+	for _, r := range cat.Incidents {
+		if m.sigs[r.ID] != nil {
+			errs = append(errs, fmt.Errorf("patterns: %s: incident %q: a signature has the same id", r.Origin, r.ID))
+			continue
+		}
+		cr, err := compileRule(r, m.sigs)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("patterns: %s: incident %q: %w", r.Origin, r.ID, err))
+			continue
+		}
+		m.rules = append(m.rules, cr)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+func (m *Matcher) add(cs *compiledSig) {
+	m.sigs[cs.id] = cs
+	if cs.trace {
+		m.trace = append(m.trace, cs)
+		return
+	}
+	m.byEvent[cs.eventID] = append(m.byEvent[cs.eventID], cs)
+}
+
+// Wants reports whether any signature could match an evtx record with this
+// channel, provider and event id, so a reader can skip decoding the values
+// of every other record. It costs one map lookup and does not allocate.
+func (m *Matcher) Wants(channel, provider string, eventID uint32) bool {
+	for _, s := range m.byEvent[eventID] {
+		if strings.EqualFold(s.channel, channel) && strings.EqualFold(s.provider, provider) {
+			return true
+		}
+	}
+	return false
+}
+
+// Match returns the hits of every signature that recognises r; usually none.
+// Records with Source "trace" go to trace signatures, all others to evtx ones.
+func (m *Matcher) Match(r *Record) []Hit {
+	if r.Source == "trace" {
+		return m.matchTrace(r)
+	}
+	var hits []Hit
+	for _, s := range m.byEvent[r.EventID] {
+		if !strings.EqualFold(s.channel, r.Channel) || !strings.EqualFold(s.provider, r.Provider) {
+			continue
+		}
+		if h, ok := s.matchEvtx(r); ok {
+			hits = append(hits, h)
+		}
+	}
+	return hits
+}
+
+func (m *Matcher) matchTrace(r *Record) []Hit {
+	var hits []Hit
+	status := strings.ToLower(column(r.Columns, "status"))
+	for _, s := range m.trace {
+		if h, ok := s.matchTrace(r, status); ok {
+			hits = append(hits, h)
+		}
+	}
+	return hits
+}

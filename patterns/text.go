@@ -1,0 +1,170 @@
+package patterns
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"text/template"
+	"time"
+)
+
+// funcs are the helpers incident templates may call.
+var funcs = template.FuncMap{
+	"join":   func(v any, sep string) string { return strings.Join(strs(v), sep) },
+	"list":   englishList,
+	"first":  func(v any) string { return pick(v, 0) },
+	"last":   func(v any) string { return pick(v, -1) },
+	"upper":  strings.ToUpper,
+	"lower":  strings.ToLower,
+	"plural": func(n int, one, many string) string { return map[bool]string{true: one, false: many}[n == 1] },
+}
+
+func (c *compiledRule) setTemplates(r Rule, _ map[string]*compiledSig) error {
+	var err error
+	zero := c.zeroData()
+	if strings.TrimSpace(r.Title) == "" {
+		return fmt.Errorf("title: missing")
+	}
+	if c.title, err = parseText("title", r.Title, zero); err != nil {
+		return err
+	}
+	if c.explain, err = parseText("explain", r.Explain, zero); err != nil {
+		return err
+	}
+	for i, s := range r.Remedy {
+		step, err := c.compileStep(i, s, zero)
+		if err != nil {
+			return err
+		}
+		c.remedy = append(c.remedy, step)
+	}
+	return nil
+}
+
+func (c *compiledRule) compileStep(i int, s StepSpec, zero map[string]any) (compiledStep, error) {
+	var st compiledStep
+	var err error
+	name := fmt.Sprintf("remedy #%d", i+1)
+	for _, f := range []string{s.When, s.Unless} {
+		if _, ok := zero[f]; f != "" && !ok {
+			return st, fmt.Errorf("%s: when/unless %q is not a field of this incident", name, f)
+		}
+	}
+	st.when, st.unless = s.When, s.Unless
+	if st.text, err = parseText(name+" text", s.Text, zero); err != nil {
+		return st, err
+	}
+	st.command, err = parseText(name+" command", s.Command, zero)
+	return st, err
+}
+
+// parseText parses a template and runs it once on zero data, so a
+// reference to an unknown field fails at load time, naming the entry,
+// rather than in the middle of a report.
+func parseText(name, src string, zero map[string]any) (*template.Template, error) {
+	t, err := template.New(name).Funcs(funcs).Option("missingkey=error").Parse(src)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if err := t.Execute(&strings.Builder{}, zero); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return t, nil
+}
+
+// zeroData is template data with every declared field at its zero value:
+// templates test absence with {{if .field}} and never see "<no value>".
+func (c *compiledRule) zeroData() map[string]any {
+	d := map[string]any{"count": 0, "first_seen": time.Time{}, "last_seen": time.Time{}, "key": ""}
+	for _, f := range c.fields {
+		d[f.name] = zeroOf(f.kind)
+	}
+	return d
+}
+
+func zeroOf(k kind) any {
+	switch k {
+	case kindInt:
+		return 0
+	case kindList:
+		return []string{}
+	case kindInts:
+		return []int{}
+	}
+	return ""
+}
+
+var (
+	blanks    = regexp.MustCompile(`[ \t]+`)
+	manyLines = regexp.MustCompile(`\n{3,}`)
+)
+
+// execText renders and tidies whitespace, so YAML authors can indent and
+// wrap templates freely without the output inheriting it.
+func execText(t *template.Template, data map[string]any) string {
+	if t == nil {
+		return ""
+	}
+	var b strings.Builder
+	if err := t.Execute(&b, data); err != nil {
+		return "(template error: " + err.Error() + ")"
+	}
+	lines := strings.Split(b.String(), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimSpace(blanks.ReplaceAllString(l, " "))
+	}
+	return strings.TrimSpace(manyLines.ReplaceAllString(strings.Join(lines, "\n"), "\n\n"))
+}
+
+// strs flattens a field value to strings.
+func strs(v any) []string {
+	switch v := v.(type) {
+	case nil:
+		return nil
+	case []string:
+		return v
+	case []int:
+		out := make([]string, len(v))
+		for i, n := range v {
+			out[i] = strconv.Itoa(n)
+		}
+		return out
+	}
+	return []string{text(v)}
+}
+
+// text formats one field value for humans; lists are comma-separated.
+func text(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return v
+	case int:
+		return strconv.Itoa(v)
+	case []string, []int:
+		return strings.Join(strs(v), ", ")
+	}
+	return fmt.Sprint(v)
+}
+
+func pick(v any, i int) string {
+	s := strs(v)
+	if len(s) == 0 {
+		return ""
+	}
+	if i < 0 {
+		i = len(s) + i
+	}
+	return s[i]
+}
+
+// englishList writes "A", "A and B", "A, B and C".
+func englishList(v any) string {
+	s := strs(v)
+	if len(s) < 2 {
+		return strings.Join(s, "")
+	}
+	return strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
+}
