@@ -1,0 +1,289 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+const fixtures = "../../fixtures"
+
+// fact is one entry of fixtures/evtx/facts.json, which the generator
+// writes beside the files it generates.
+type fact struct {
+	File                      string   `json:"file"`
+	Incident                  string   `json:"incident"`
+	Database                  string   `json:"database"`
+	Server                    string   `json:"server"`
+	ReasonCode                string   `json:"reason_code"`
+	AvailabilityCount         int      `json:"availability_count"`
+	ExpectedAvailabilityCount int      `json:"expected_availability_count"`
+	BlockedServers            []string `json:"blocked_servers"`
+	Support                   struct {
+		Count708, Count738, Count2001 int
+		First, Last                   string
+		RecordIDs                     []uint64 `json:"record_ids"`
+	} `json:"support"`
+	Damage *struct {
+		Kind      string   `json:"kind"`
+		Chunk     int      `json:"chunk"`
+		RecordIDs []uint64 `json:"record_ids"`
+	} `json:"damage"`
+}
+
+func (f *fact) UnmarshalJSON(b []byte) error {
+	type plain fact
+	var aux struct {
+		plain
+		Support struct {
+			Count708  int      `json:"count_708"`
+			Count738  int      `json:"count_738"`
+			Count2001 int      `json:"count_2001"`
+			First     string   `json:"first"`
+			Last      string   `json:"last"`
+			RecordIDs []uint64 `json:"record_ids"`
+		} `json:"support"`
+	}
+	if err := json.Unmarshal(b, &aux); err != nil {
+		return err
+	}
+	*f = fact(aux.plain)
+	s := aux.Support
+	f.Support.Count708, f.Support.Count738, f.Support.Count2001 = s.Count708, s.Count738, s.Count2001
+	f.Support.First, f.Support.Last, f.Support.RecordIDs = s.First, s.Last, s.RecordIDs
+	return nil
+}
+
+// document is the part of the JSON report the tests read.
+type document struct {
+	SchemaVersion int `json:"schema_version"`
+	Summary       struct {
+		Inputs  int  `json:"inputs"`
+		Records int  `json:"records"`
+		Partial bool `json:"partial"`
+		Errors  []struct {
+			File    string `json:"file"`
+			Chunk   *int   `json:"chunk"`
+			Record  uint64 `json:"record"`
+			Message string `json:"message"`
+		} `json:"errors"`
+	} `json:"summary"`
+	Incidents []struct {
+		Pattern   string         `json:"pattern"`
+		Title     string         `json:"title"`
+		Key       string         `json:"key"`
+		Fields    map[string]any `json:"fields"`
+		Count     int            `json:"count"`
+		FirstSeen string         `json:"first_seen"`
+		LastSeen  string         `json:"last_seen"`
+		Remedy    []struct{ Text, Command string }
+		Evidence  []struct {
+			File      string `json:"file"`
+			Record    uint64 `json:"record"`
+			Signature string `json:"signature"`
+		} `json:"evidence"`
+	} `json:"incidents"`
+}
+
+func scanJSON(t *testing.T, args ...string) (document, int) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(append([]string{"scan", "--format", "json"}, args...), &out, &errOut)
+	var doc document
+	if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
+		t.Fatalf("scan %v: output is not JSON (%v); stderr: %s", args, err, errOut.String())
+	}
+	return doc, code
+}
+
+func loadFacts(t *testing.T) []fact {
+	b, err := os.ReadFile(filepath.Join(fixtures, "evtx", "facts.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var facts []fact
+	if err := json.Unmarshal(b, &facts); err != nil {
+		t.Fatal(err)
+	}
+	return facts
+}
+
+// TestScanFixtures scans each generated log on its own and checks the
+// incident, its fields, count, times and evidence, the damage named, and
+// the exit code, against the facts the generator recorded.
+func TestScanFixtures(t *testing.T) {
+	for _, f := range loadFacts(t) {
+		t.Run(strings.Split(f.File, "/")[1], func(t *testing.T) {
+			doc, code := scanJSON(t, filepath.Join(fixtures, f.File))
+			wantCode := exitIncidents
+			switch {
+			case f.Incident == "":
+				wantCode = exitClean
+			case f.Damage != nil && f.Damage.Kind != "dirty": // a dirty file is a normal copy of a live log
+				wantCode = exitPartial
+			}
+			if code != wantCode {
+				t.Errorf("exit code %d, want %d", code, wantCode)
+			}
+			if f.Incident == "" {
+				if len(doc.Incidents) != 0 {
+					t.Fatalf("negative fixture raised %d incidents: %+v", len(doc.Incidents), doc.Incidents)
+				}
+				return
+			}
+			if len(doc.Incidents) != 1 {
+				t.Fatalf("got %d incidents, want 1", len(doc.Incidents))
+			}
+			inc := doc.Incidents[0]
+			checkIncident(t, f, inc.Pattern, inc.Fields, inc.Count, inc.FirstSeen, inc.LastSeen)
+			if f.Damage != nil && f.Damage.Kind != "dirty" {
+				checkDamageNamed(t, f, doc)
+			}
+			if ids := f.Support.RecordIDs; len(ids) > 0 {
+				var got []uint64
+				for _, e := range inc.Evidence {
+					got = append(got, e.Record)
+				}
+				if !slices.Equal(got, ids) {
+					t.Errorf("evidence records %v, want %v", got, ids)
+				}
+			}
+		})
+	}
+}
+
+func checkIncident(t *testing.T, f fact, pattern string, fields map[string]any, count int, first, last string) {
+	t.Helper()
+	if pattern != f.Incident {
+		t.Errorf("pattern %q, want %q", pattern, f.Incident)
+	}
+	for k, want := range map[string]string{"database": f.Database, "server": f.Server, "reason_code": f.ReasonCode} {
+		if fields[k] != want {
+			t.Errorf("fields.%s = %v, want %q", k, fields[k], want)
+		}
+	}
+	if f.AvailabilityCount != 0 {
+		if fields["availability_count"] != float64(f.AvailabilityCount) || fields["expected_availability_count"] != float64(f.ExpectedAvailabilityCount) {
+			t.Errorf("availability %v of %v, want %d of %d", fields["availability_count"], fields["expected_availability_count"], f.AvailabilityCount, f.ExpectedAvailabilityCount)
+		}
+		var blocked []string
+		for _, s := range fields["blocked_servers"].([]any) {
+			blocked = append(blocked, s.(string))
+		}
+		if !slices.Equal(blocked, f.BlockedServers) {
+			t.Errorf("blocked_servers %v, want %v", blocked, f.BlockedServers)
+		}
+	}
+	if want := f.Support.Count708 + f.Support.Count738 + f.Support.Count2001; count != want {
+		t.Errorf("count %d, want %d", count, want)
+	}
+	if first != f.Support.First || last != f.Support.Last {
+		t.Errorf("seen %s to %s, want %s to %s", first, last, f.Support.First, f.Support.Last)
+	}
+}
+
+// checkDamageNamed: the damage is reported with its file and chunk, and
+// with the record where one record was lost.
+func checkDamageNamed(t *testing.T, f fact, doc document) {
+	t.Helper()
+	if !doc.Summary.Partial {
+		t.Error("summary.partial is false for a damaged file")
+	}
+	for _, e := range doc.Summary.Errors {
+		if e.Chunk == nil || *e.Chunk != f.Damage.Chunk || !strings.HasSuffix(e.File, filepath.FromSlash(f.File)) {
+			continue
+		}
+		if f.Damage.Kind == "bad-records-crc" || slices.Contains(f.Damage.RecordIDs, e.Record) {
+			return
+		}
+	}
+	t.Errorf("no error names chunk %d, records %v: %+v", f.Damage.Chunk, f.Damage.RecordIDs, doc.Summary.Errors)
+}
+
+// TestScanAllFixtures scans the bundled folder as the README's quick start
+// does: every positive fixture's incident is there, damage wins the exit
+// code, and non-log files are skipped, not errors.
+func TestScanAllFixtures(t *testing.T) {
+	doc, code := scanJSON(t, fixtures)
+	if code != exitPartial {
+		t.Errorf("exit code %d, want %d (partial scan)", code, exitPartial)
+	}
+	want := 0
+	for _, f := range loadFacts(t) {
+		if f.Incident != "" {
+			want++
+		}
+	}
+	if len(doc.Incidents) != want {
+		t.Errorf("%d incidents, want one per positive fixture (%d)", len(doc.Incidents), want)
+	}
+	if doc.SchemaVersion != 1 {
+		t.Errorf("schema_version %d", doc.SchemaVersion)
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	notLog := filepath.Join(t.TempDir(), "notes.txt")
+	os.WriteFile(notLog, []byte("hello"), 0o644)
+	tests := []struct {
+		name string
+		args []string
+		want int
+		says string
+	}{
+		{"help", []string{"--help"}, exitClean, "Usage: extriage"},
+		{"scan help", []string{"scan", "--help"}, exitClean, "--format"},
+		{"version", []string{"version"}, exitClean, "extriage"},
+		{"unknown flag", []string{"scan", "--frobnicate", fixtures}, exitError, "unknown flag"},
+		{"bad format", []string{"scan", "--format", "xml", fixtures}, exitError, "format"},
+		{"missing path", []string{"scan", "no/such/dir"}, exitError, "no such file"},
+		{"not a log", []string{"scan", notLog}, exitError, "not a Windows event log"},
+		{"clean negative", []string{"scan", filepath.Join(fixtures, "evtx", "negative-healthy-lag")}, exitClean, "No incident"},
+		{"incident", []string{"scan", filepath.Join(fixtures, "evtx", "field-case")}, exitIncidents, `DB1\SERVER3`},
+		{"output extension unknown", []string{"scan", "-o", filepath.Join(t.TempDir(), "r.xyz"), fixtures}, exitError, "--format"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			if got := run(tt.args, &out, &errOut); got != tt.want {
+				t.Errorf("exit %d, want %d; stderr: %s", got, tt.want, errOut.String())
+			}
+			if all := out.String() + errOut.String(); !strings.Contains(all, tt.says) {
+				t.Errorf("output does not say %q:\n%s", tt.says, all)
+			}
+		})
+	}
+}
+
+// TestGolden compares whole reports of the field case with files in
+// testdata/; run with -update after an intended change and review the diff.
+func TestGolden(t *testing.T) {
+	volatile := regexp.MustCompile(`("started": )"[^"]*"|("duration_seconds": )[0-9.]+|( records in )[0-9.]+[µm]?s`)
+	for _, format := range []string{"json", "table"} {
+		t.Run(format, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			run([]string{"scan", "--format", format, filepath.Join(fixtures, "evtx", "field-case"),
+				filepath.Join(fixtures, "evtx", "damaged-zeroed-signature")}, &out, &errOut)
+			got := volatile.ReplaceAllString(out.String(), "${1}${2}${3}X")
+			golden := filepath.Join("testdata", "field-case."+format)
+			if *update {
+				os.WriteFile(golden, []byte(got), 0o644)
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test ./cmd/extriage -update to create it)", err)
+			}
+			if got != string(want) {
+				t.Errorf("report differs from %s (run with -update and review the diff):\n%s", golden, got)
+			}
+		})
+	}
+}

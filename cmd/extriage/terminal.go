@@ -1,0 +1,24 @@
+package main
+
+import (
+	"io"
+	"os"
+
+	"github.com/extriage/extriage/report"
+	"golang.org/x/term"
+)
+
+// terminalOptions sizes and colours the report only when it goes to a
+// terminal; piped output stays plain so scripts and files get no escapes.
+func terminalOptions(w io.Writer, evidence int) report.Options {
+	o := report.Options{Evidence: evidence}
+	f, ok := w.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return o
+	}
+	o.Terminal = true
+	if width, _, err := term.GetSize(int(f.Fd())); err == nil {
+		o.Width = width
+	}
+	return o
+}
