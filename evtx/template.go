@@ -195,10 +195,10 @@ func parsePlain(data []byte, off, end int) (n *node, err error) {
 // definition can point back at itself, and golang-evtx then recurses
 // without end until the stack overflows, which no recover can catch.
 // Real definitions are a few KiB; a chunk is 64 KiB.
-const readBudget = 1 << 20
+const readBudget = 1 << 17
 
 // budgetReader is a bytes.Reader that panics, with an error recovered by
-// our caller, once readBudget bytes have been read through it.
+// our caller, once readBudget bytes (two chunks) have been read through it.
 type budgetReader struct {
 	*bytes.Reader
 	left int
