@@ -44,21 +44,21 @@ func Compile(cat *Catalog) (*Matcher, error) {
 		cs, err := compileSignature(s)
 		switch {
 		case err != nil:
-			errs = append(errs, fmt.Errorf("patterns: %s: signature %q: %w", s.Origin, s.ID, err))
+			errs = append(errs, entryErr(s.Origin, "signature", s.ID, err))
 		case m.sigs[s.ID] != nil:
-			errs = append(errs, fmt.Errorf("patterns: %s: signature %q: duplicate id", s.Origin, s.ID))
+			errs = append(errs, entryErr(s.Origin, "signature", s.ID, errors.New("duplicate id")))
 		default:
 			m.add(cs)
 		}
 	}
 	for _, r := range cat.Incidents {
 		if m.sigs[r.ID] != nil {
-			errs = append(errs, fmt.Errorf("patterns: %s: incident %q: a signature has the same id", r.Origin, r.ID))
+			errs = append(errs, entryErr(r.Origin, "incident", r.ID, errors.New("a signature has the same id")))
 			continue
 		}
 		cr, err := compileRule(r, m.sigs)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("patterns: %s: incident %q: %w", r.Origin, r.ID, err))
+			errs = append(errs, entryErr(r.Origin, "incident", r.ID, err))
 			continue
 		}
 		m.rules = append(m.rules, cr)
@@ -67,6 +67,15 @@ func Compile(cat *Catalog) (*Matcher, error) {
 		return nil, err
 	}
 	return m, nil
+}
+
+// entryErr names the file and the entry, so a user with many pattern files
+// knows where to look. Catalogs built in Go have no file.
+func entryErr(origin, kind, id string, err error) error {
+	if origin == "" {
+		return fmt.Errorf("patterns: %s %q: %w", kind, id, err)
+	}
+	return fmt.Errorf("patterns: %s: %s %q: %w", origin, kind, id, err)
 }
 
 func (m *Matcher) add(cs *compiledSig) {

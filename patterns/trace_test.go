@@ -67,7 +67,7 @@ func TestCompileRejectsMixedSources(t *testing.T) {
 		{ID: "d", Source: "syslog"},
 	} {
 		_, err := Compile(&Catalog{Signatures: []Signature{s}})
-		if err == nil || !strings.Contains(err.Error(), `signature "`+s.ID+`"`) {
+		if err == nil || !strings.HasPrefix(err.Error(), `patterns: signature "`+s.ID+`": `) {
 			t.Errorf("%s: err = %v", s.ID, err)
 		}
 	}
