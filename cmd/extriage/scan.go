@@ -45,6 +45,9 @@ func (s *scanCmd) Run(e *env) error {
 	if err := report.Write(out, format, res, terminalOptions(out, s.Evidence)); err != nil {
 		return fmt.Errorf("cannot write the report: %w", err)
 	}
+	if res.Summary.Inputs == 0 {
+		fmt.Fprintln(e.stderr, "extriage: nothing was scanned: no .evtx file was found in the paths given")
+	}
 	return exitStatus(exitCode(res))
 }
 
@@ -123,7 +126,7 @@ func toRecord(ev *evtx.Event, rec *patterns.Record) {
 // partial scan for a complete one.
 func exitCode(r *result) int {
 	switch {
-	case r.Summary.Inputs == 0 && len(r.Summary.Errors) > 0:
+	case r.Summary.Inputs == 0: // nothing could be scanned, whatever the reason
 		return exitError
 	case r.Summary.Partial:
 		return exitPartial
