@@ -184,6 +184,7 @@ func (r *compiledRule) build(hits []*Hit) Incident {
 		}
 	}
 	inc.Key = r.keyString(inc.Fields, hits[0])
+	inc.ID = IncidentID(r.id, inc.Key)
 	inc.Count, inc.FirstSeen, inc.LastSeen = countAndSpan(hits)
 	for _, h := range hits {
 		inc.Evidence = append(inc.Evidence, Evidence{File: h.File, Record: h.RecordID, Line: h.Line,

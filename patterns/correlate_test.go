@@ -161,9 +161,11 @@ func TestIncidentJSON(t *testing.T) {
 	if err := json.Unmarshal(b, &doc); err != nil {
 		t.Fatal(err)
 	}
-	check(t, "keys", sortedKeys(doc), []string{"count", "evidence", "explanation", "fields", "first_seen", "key",
-		"last_seen", "pattern", "remedy", "severity", "title"})
+	check(t, "keys", sortedKeys(doc), []string{"count", "evidence", "explanation", "fields", "first_seen", "id",
+		"key", "last_seen", "pattern", "remedy", "severity", "title"})
 	check[any](t, "first_seen", doc["first_seen"], "2024-03-01T08:00:00Z")
+	// The id is a contract too: scripts store it between runs.
+	check[any](t, "id", doc["id"], IncidentID("ha.lagged-copy-not-lagging", `db1\server3`))
 	ev := doc["evidence"].([]any)[0].(map[string]any)
 	check(t, "evidence keys", sortedKeys(ev), []string{"file", "message", "record", "signature", "time"})
 	step := doc["remedy"].([]any)[2].(map[string]any)
@@ -176,5 +178,14 @@ func TestIncidentJSON(t *testing.T) {
 	if !slices.Equal(sortedKeys(fields), []string{"availability_count", "availability_counts_seen", "blocked_servers",
 		"database", "detailed_errors", "expected_availability_count", "reason_code", "server"}) {
 		t.Errorf("fields %v", sortedKeys(fields))
+	}
+}
+
+func TestIncidentIDStable(t *testing.T) {
+	// Pinned: changing the id's recipe would make every stored baseline stale.
+	check(t, "id", IncidentID("ha.lagged-copy-not-lagging", `DB1\SERVER3`), "b6b598a1dd29e496")
+	check(t, "case", IncidentID("p", "AbC"), IncidentID("p", "abc"))
+	if IncidentID("p", "a") == IncidentID("q", "a") {
+		t.Error("the ids of two patterns with the same key collide")
 	}
 }

@@ -1,6 +1,11 @@
 package patterns
 
-import "time"
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+	"time"
+)
 
 // Severity grades an incident: info, low, medium, high or critical.
 type Severity string
@@ -35,6 +40,11 @@ func (s Severity) Rank() int {
 // window, that satisfied a rule's require. Times are UTC as the records
 // gave them; the reporter formats them.
 type Incident struct {
+	// ID is stable across scans: a hash of the pattern and the key, so a
+	// script can tell an incident it already knows from a new one. An
+	// incident whose hits fall into two windows yields two incidents with
+	// the same ID: they are the same problem seen twice.
+	ID       string   `json:"id"`
 	Pattern  string   `json:"pattern"`
 	Title    string   `json:"title"`
 	Severity Severity `json:"severity"`
@@ -70,4 +80,11 @@ type Evidence struct {
 	Time      time.Time `json:"time"`
 	Signature string    `json:"signature"`
 	Message   string    `json:"message"`
+}
+
+// IncidentID is the stable id of the incident of pattern with key. The key
+// is compared case-insensitively, as incidents group it.
+func IncidentID(pattern, key string) string {
+	sum := sha256.Sum256([]byte(pattern + "\x00" + strings.ToLower(key)))
+	return hex.EncodeToString(sum[:8])
 }
