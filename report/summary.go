@@ -7,12 +7,16 @@ import (
 
 // Summary says what a scan read, what it could not read and why.
 type Summary struct {
-	Inputs   int       `json:"inputs"`  // files scanned as logs
-	Records  int       `json:"records"` // records read from them
-	Lost     int       `json:"records_lost"`
-	Skipped  []Skipped `json:"skipped"` // files passed over: not a log extriage reads
-	Errors   []Error   `json:"errors"`  // damaged or unreadable parts
+	Inputs  int       `json:"inputs"`  // files scanned as logs
+	Records int       `json:"records"` // records read from them
+	Lost    int       `json:"records_lost"`
+	Skipped []Skipped `json:"skipped"` // files passed over: not a log extriage reads
+	Errors  []Error   `json:"errors"`  // damaged or unreadable parts: make the scan partial
+	// Warnings are things the reader had to assume (an unknown time zone, a
+	// guessed day/month order) or values it could not use: nothing was lost.
+	Warnings []Error   `json:"warnings"`
 	Files    []File    `json:"files"`
+	Servers  []Server  `json:"servers"` // the time span each server's records cover
 	Partial  bool      `json:"partial"`
 	Started  time.Time `json:"started"`
 	Duration Duration  `json:"duration_seconds"`
@@ -28,6 +32,18 @@ type File struct {
 	Lost     int    `json:"records_lost"`
 	Problems int    `json:"problems"`
 	Dirty    bool   `json:"dirty,omitempty"`
+	// Trace files only: the dialect and encoding found from the content.
+	Dialect  string `json:"dialect,omitempty"`
+	Encoding string `json:"encoding,omitempty"`
+}
+
+// Server is the time span of the records read for one server (the evtx
+// Computer, the trace server column); "" collects trace rows that name none.
+type Server struct {
+	Name    string    `json:"server"`
+	Records int       `json:"records"`
+	First   time.Time `json:"first"`
+	Last    time.Time `json:"last"`
 }
 
 // Error is one damaged or unreadable part of an input.
