@@ -84,10 +84,15 @@ type Rule struct {
 	KeySeparator string   `yaml:"key_separator"` // default `\`, as in DB1\SERVER3
 	// Window: hits of one key farther apart than this start a new incident.
 	// Go duration syntax plus a "d" suffix for days; empty means never split.
-	Window  string      `yaml:"window"`
-	Fields  []FieldSpec `yaml:"fields"`
-	Explain string      `yaml:"explain"` // text/template
-	Remedy  []StepSpec  `yaml:"remedy"`
+	Window string `yaml:"window"`
+	// CountDistinct, when set, makes the incident's count the number of
+	// distinct values of this field (e.g. message_id: one message seen in
+	// two exports, or logged on two servers, counts once). Hits without the
+	// field count one each. Default: distinct records.
+	CountDistinct string      `yaml:"count_distinct"`
+	Fields        []FieldSpec `yaml:"fields"`
+	Explain       string      `yaml:"explain"` // text/template
+	Remedy        []StepSpec  `yaml:"remedy"`
 
 	// Origin is the file the entry came from, for error messages.
 	Origin string `yaml:"-"`

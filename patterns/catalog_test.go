@@ -2,6 +2,7 @@ package patterns
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -19,7 +20,9 @@ type catalogCase struct {
 // every signature and incident of the builtin catalog:
 // TestCatalogCoverage fails for an entry without them, so nothing can be
 // added to the catalog untested.
-var catalogCases = []catalogCase{
+var catalogCases = slices.Concat(haCases, mailflowCases)
+
+var haCases = []catalogCase{
 	{"708 LagDisabled", "ha.lag-playdown", true, []Record{
 		r708(1, "2024-03-02T08:00:00Z", "SERVER3.contoso.local", "DB1", reasonLagDisabled, "LagDisabled")}},
 	{"708 number in Application", "ha.lag-playdown", false, []Record{
@@ -111,13 +114,17 @@ func TestBuiltinCatalog(t *testing.T) {
 	var sigs, rules []string
 	for _, s := range cat.Signatures {
 		sigs = append(sigs, s.ID)
-		if s.Origin != "catalog/ha-replay-lag.yaml" {
-			t.Errorf("%s origin %q", s.ID, s.Origin)
+		if want := "catalog/" + strings.SplitN(s.ID, ".", 2)[0]; !strings.HasPrefix(s.Origin, want) {
+			t.Errorf("%s origin %q, want %s*", s.ID, s.Origin, want)
 		}
 	}
 	for _, r := range cat.Incidents {
 		rules = append(rules, r.ID)
 	}
-	check(t, "signatures", sigs, []string{"ha.lag-playdown", "ha.lag-disable-suppressed", "ha.passive-scan-disabled"})
-	check(t, "incidents", rules, []string{"ha.lagged-copy-not-lagging", "ha.lag-playdown-low-disk", "ha.lag-playdown-page-patching"})
+	check(t, "signatures", sigs, []string{"ha.lag-playdown", "ha.lag-disable-suppressed", "ha.passive-scan-disabled",
+		"mailflow.af-dropped-remote-domain", "mailflow.af-rejected-spam-policy", "mailflow.transport-rule-rejected",
+		"mailflow.oof-reply-suppressed"})
+	check(t, "incidents", rules, []string{"ha.lagged-copy-not-lagging", "ha.lag-playdown-low-disk", "ha.lag-playdown-page-patching",
+		"mailflow.autoforward-dropped", "mailflow.autoforward-rejected-spam-policy", "mailflow.transport-rule-reject",
+		"mailflow.oof-suppressed"})
 }

@@ -185,7 +185,7 @@ func (r *compiledRule) build(hits []*Hit) Incident {
 	}
 	inc.Key = r.keyString(inc.Fields, hits[0])
 	inc.ID = IncidentID(r.id, inc.Key)
-	inc.Count, inc.FirstSeen, inc.LastSeen = countAndSpan(hits)
+	inc.Count, inc.FirstSeen, inc.LastSeen = countAndSpan(hits, r.distinct)
 	for _, h := range hits {
 		inc.Evidence = append(inc.Evidence, Evidence{File: h.File, Record: h.RecordID, Line: h.Line,
 			Time: h.Time, Signature: h.Signature, Message: h.Message})
@@ -204,13 +204,18 @@ func (r *compiledRule) keyString(fields map[string]any, first *Hit) string {
 	return strings.Join(parts, r.sep)
 }
 
-// countAndSpan counts distinct records: one record matched by two member
-// signatures is one record.
-func countAndSpan(hits []*Hit) (int, time.Time, time.Time) {
-	seen := map[recordKey]bool{}
+// countAndSpan counts distinct records (one record matched by two member
+// signatures is one record) or, with distinct set, distinct values of that
+// field; a hit without the field falls back to its record.
+func countAndSpan(hits []*Hit, distinct string) (int, time.Time, time.Time) {
+	seen := map[any]bool{}
 	first, last := hits[0].Time, hits[0].Time
 	for _, h := range hits {
-		seen[recordOf(h)] = true
+		if v := text(h.Fields[distinct]); distinct != "" && v != "" {
+			seen[v] = true // message ids are case-sensitive (RFC 5322)
+		} else {
+			seen[recordOf(h)] = true
+		}
 		if h.Time.Before(first) {
 			first = h.Time
 		}

@@ -102,6 +102,27 @@ func (s *compiledSig) matchTrace(r *Record, status string) (Hit, bool) {
 	return s.hit(r, base, ""), true
 }
 
+// containsAnyFold is containsAny for a status not yet lower-cased: it
+// compares without allocating, which matters once per trace row. The
+// first byte is checked before the whole substring.
+func containsAnyFold(s string, lowerSubs []string) bool {
+	for _, sub := range lowerSubs {
+		if sub == "" {
+			return true
+		}
+		lo, up := sub[0], sub[0]
+		if 'a' <= lo && lo <= 'z' {
+			up = lo - 'a' + 'A'
+		}
+		for i := 0; i+len(sub) <= len(s); i++ {
+			if c := s[i]; (c == lo || c == up) && strings.EqualFold(s[i:i+len(sub)], sub) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 func containsAny(s string, subs []string) bool {
 	for _, sub := range subs {
 		if strings.Contains(s, sub) {

@@ -63,7 +63,10 @@ func TestLoadUserExtension(t *testing.T) {
 	for _, r := range cat.Incidents {
 		rules = append(rules, r.ID+"@"+filepath.Base(r.Origin))
 	}
-	check(t, "incidents", rules, []string{"ha.lagged-copy-not-lagging@ha-replay-lag.yaml", "ha.lag-playdown-low-disk@site.yaml", "site.patch-failed@site.yaml"})
+	check(t, "incidents", rules, []string{"ha.lagged-copy-not-lagging@ha-replay-lag.yaml", "ha.lag-playdown-low-disk@site.yaml",
+		"mailflow.autoforward-dropped@mailflow-autoforward.yaml", "mailflow.autoforward-rejected-spam-policy@mailflow-autoforward.yaml",
+		"mailflow.transport-rule-reject@mailflow-autoforward.yaml", "mailflow.oof-suppressed@mailflow-autoforward.yaml",
+		"site.patch-failed@site.yaml"})
 
 	patch := inChannel(rec(7, "2024-03-02T09:30:00Z", "SERVER9.contoso.local", 4131, pos("DB2", "page 1234 unreadable")...), "Application", "MSExchangeRepl")
 	recs := []Record{

@@ -117,6 +117,18 @@ func (m *Matcher) Match(r *Record) []Hit {
 	return hits
 }
 
+// WantsTrace reports whether any trace signature could match a row with
+// this status, so a reader can skip building the record of every other
+// row. A signature that tests only columns wants every row.
+func (m *Matcher) WantsTrace(status string) bool {
+	for _, s := range m.trace {
+		if len(s.status) == 0 || containsAnyFold(status, s.status) {
+			return true
+		}
+	}
+	return false
+}
+
 func (m *Matcher) matchTrace(r *Record) []Hit {
 	var hits []Hit
 	status := strings.ToLower(column(r.Columns, "status"))

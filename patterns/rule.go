@@ -18,6 +18,7 @@ type compiledRule struct {
 	key      []string
 	sep      string
 	window   time.Duration
+	distinct string // count distinct values of this field; "" counts records
 	fields   []fieldRule
 	title    *template.Template
 	explain  *template.Template
@@ -54,7 +55,7 @@ func compileRule(r Rule, sigs map[string]*compiledSig) (*compiledRule, error) {
 	if c.sep == "" {
 		c.sep = `\`
 	}
-	steps := []func(Rule, map[string]*compiledSig) error{c.setSeverity, c.setMembers, c.setKey, c.setWindow, c.setFields, c.setTemplates}
+	steps := []func(Rule, map[string]*compiledSig) error{c.setSeverity, c.setMembers, c.setKey, c.setWindow, c.setCount, c.setFields, c.setTemplates}
 	for _, step := range steps {
 		if err := step(r, sigs); err != nil {
 			return nil, err
@@ -133,6 +134,21 @@ func (c *compiledRule) setWindow(r Rule, _ map[string]*compiledSig) error {
 	}
 	c.window = d
 	return nil
+}
+
+// setCount checks that some member can carry the field counted: a typo
+// would otherwise count every hit as distinct without a word.
+func (c *compiledRule) setCount(r Rule, sigs map[string]*compiledSig) error {
+	if r.CountDistinct == "" {
+		return nil
+	}
+	for _, m := range c.members {
+		if _, ok := sigs[m.sig].produces[r.CountDistinct]; ok {
+			c.distinct = r.CountDistinct
+			return nil
+		}
+	}
+	return fmt.Errorf("count_distinct %s: no signature of this incident has that field", r.CountDistinct)
 }
 
 // parseWindow accepts Go durations plus whole days ("2d"), the unit admins

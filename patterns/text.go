@@ -18,6 +18,7 @@ var funcs = template.FuncMap{
 	"upper":  strings.ToUpper,
 	"lower":  strings.ToLower,
 	"plural": func(n int, one, many string) string { return map[bool]string{true: one, false: many}[n == 1] },
+	"time":   func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UTC") },
 }
 
 func (c *compiledRule) setTemplates(r Rule, _ map[string]*compiledSig) error {
