@@ -19,7 +19,7 @@ const (
 
 // cli is the command line grammar.
 type cli struct {
-	Scan    scanCmd    `cmd:"" help:"Scan .evtx files and folders for known Exchange failure signatures and explain the incidents found."`
+	Scan    scanCmd    `cmd:"" help:"Scan event logs (.evtx) and message-trace or tracking exports for known Exchange failure signatures and explain the incidents found."`
 	Version versionCmd `cmd:"" help:"Print the version of extriage and of its pattern catalog."`
 }
 
@@ -41,7 +41,7 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 	exited := -1
 	parser, err := kong.New(&c,
 		kong.Name("extriage"),
-		kong.Description("Explain Exchange incidents from exported event logs (.evtx)."),
+		kong.Description("Explain Exchange incidents from exported event logs (.evtx) and message traces."),
 		kong.Writers(stdout, stderr),
 		kong.Exit(func(code int) { exited = code; panic(exitStatus(code)) }),
 		kong.UsageOnError(),

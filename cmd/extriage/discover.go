@@ -3,16 +3,19 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
+
+	"github.com/extriage/extriage/trace"
 )
 
 // input is one file to scan, with the kind its content says it is.
 type input struct {
 	path string
-	kind string // "evtx"
+	kind string // "evtx" or "trace"
 	size int64
 }
 
@@ -88,20 +91,28 @@ func sniffFile(path string) (kind, reason string) {
 		return "", describeOpenError(err)
 	}
 	defer f.Close()
-	head := make([]byte, 8)
-	n, _ := f.Read(head)
-	if bytes.Equal(head[:n], []byte("ElfFile\x00")) {
-		return "evtx", ""
-	}
-	if n == 0 {
+	head := make([]byte, sniffSize)
+	n, _ := io.ReadFull(f, head)
+	head = head[:n]
+	switch {
+	case n == 0:
 		return "", "the file is empty"
-	}
-	// A file whose header was destroyed still has chunks at 4096.
-	if m, _ := f.ReadAt(head, 4096); m == 8 && bytes.Equal(head, []byte("ElfChnk\x00")) {
+	case bytes.HasPrefix(head, []byte("ElfFile\x00")):
+		return "evtx", ""
+	case len(head) >= 4104 && bytes.Equal(head[4096:4104], []byte("ElfChnk\x00")):
+		// A file whose header was destroyed still has chunks at 4096.
 		return "evtx", ""
 	}
-	return "", "not a Windows event log (.evtx): it does not start with the ElfFile signature"
+	if _, ok := trace.Sniff(head); ok {
+		return "trace", ""
+	}
+	return "", "neither a Windows event log (.evtx) nor a message-trace or tracking export " +
+		"(no ElfFile signature, and the first line is no header extriage knows)"
 }
+
+// sniffSize covers the evtx chunk signature at 4096 and the longest trace
+// header (the UTF-16 extended report's, about 1 KiB).
+const sniffSize = 8192
 
 func describeOpenError(err error) string {
 	switch {

@@ -11,6 +11,7 @@ import (
 	"github.com/extriage/extriage/evtx"
 	"github.com/extriage/extriage/patterns"
 	"github.com/extriage/extriage/report"
+	"github.com/extriage/extriage/trace"
 )
 
 type scanCmd struct {
@@ -21,6 +22,8 @@ type scanCmd struct {
 	Patterns    []string `placeholder:"DIR" help:"Folder of extra pattern YAML files, read after the built-in catalog: they add patterns, override built-in ones by id, or disable them. Repeatable."`
 	Evidence    int      `default:"5" help:"Evidence records listed per incident in the table (the JSON always lists all)."`
 	NoPrefilter bool     `name:"no-prefilter" help:"Decode every record's values, even those no pattern can match. Slower; for checking that the prefilter changes nothing."`
+	Timezone    string   `placeholder:"ZONE" help:"Time zone of the local times in Get-MessageTrackingLog CSV exports: an offset such as -05:00 or an IANA name such as America/Chicago (follows daylight saving time). Without it such times are read as UTC and the report says so."`
+	DateFormat  string   `name:"date-format" placeholder:"ORDER" help:"Day/month order of culture-formatted dates in Get-MessageTrackingLog CSV exports: dmy (07.10.2020 is 7 October) or mdy (10/7/2020 is 7 October). Default: proved from the file, or assumed and reported."`
 }
 
 func (s *scanCmd) Run(e *env) error {
@@ -33,6 +36,10 @@ func (s *scanCmd) Run(e *env) error {
 		return err
 	}
 	defer closeOut()
+	topts, err := s.traceOptions()
+	if err != nil {
+		return err
+	}
 	cat, err := patterns.Load(s.Patterns...)
 	if err != nil {
 		return err
@@ -41,12 +48,12 @@ func (s *scanCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	res := s.scan(m)
+	res := s.scan(m, topts)
 	if err := report.Write(out, format, res, terminalOptions(out, s.Evidence)); err != nil {
 		return fmt.Errorf("cannot write the report: %w", err)
 	}
 	if res.Summary.Inputs == 0 {
-		fmt.Fprintln(e.stderr, "extriage: nothing was scanned: no .evtx file was found in the paths given")
+		fmt.Fprintln(e.stderr, "extriage: nothing was scanned: no .evtx file or message-trace export was found in the paths given")
 	}
 	return exitStatus(exitCode(res))
 }
@@ -81,7 +88,7 @@ func (s *scanCmd) openOutput(stdout io.Writer) (io.Writer, func(), error) {
 // result is everything a reporter needs.
 type result = report.Result
 
-func (s *scanCmd) scan(m *patterns.Matcher) *result {
+func (s *scanCmd) scan(m *patterns.Matcher, topts trace.Options) *result {
 	start := time.Now()
 	d := discover(s.Paths)
 	sum := report.Summary{Started: start.UTC()}
@@ -91,35 +98,39 @@ func (s *scanCmd) scan(m *patterns.Matcher) *result {
 	for _, er := range d.errors {
 		sum.Errors = append(sum.Errors, report.Error{File: er.path, Message: er.reason})
 	}
-	cor := patterns.NewCorrelator(m)
-	opts := evtx.Options{Jobs: s.Jobs}
+	sc := &scanner{m: m, cor: patterns.NewCorrelator(m), sum: &sum, spans: spans{}}
+	sc.evtxOpts = evtx.Options{Jobs: s.Jobs}
 	if !s.NoPrefilter {
-		opts.Want = m.Wants
+		sc.evtxOpts.Want = m.Wants
+		sc.wantRow = m.WantsTrace
 	}
-	var rec patterns.Record
+	sc.traceOpts = topts
 	for _, in := range d.inputs {
-		st, err := evtx.ReadFile(in.path, opts, func(ev *evtx.Event) {
-			toRecord(ev, &rec)
-			for _, h := range m.Match(&rec) {
-				cor.Add(h)
-			}
-		})
-		addEvtx(&sum, in.path, st, err)
+		switch in.kind {
+		case "evtx":
+			sc.evtx(in.path)
+		case "trace":
+			sc.trace(in.path)
+		}
 	}
+	sum.Servers = sc.spans.list()
 	sum.Duration = report.Duration(time.Since(start))
 	sum.Partial = len(sum.Errors) > 0
-	return &result{Summary: sum, Incidents: cor.Incidents()}
+	return &result{Summary: sum, Incidents: sc.cor.Incidents()}
 }
 
-// toRecord adapts an evtx event to the matcher's record, reusing rec's
-// storage: the matcher keeps nothing of it beyond a hit.
-func toRecord(ev *evtx.Event, rec *patterns.Record) {
-	*rec = patterns.Record{Source: "evtx", File: ev.File, RecordID: ev.RecordID, Time: ev.Time,
-		Computer: ev.Computer, Channel: ev.Channel, Provider: ev.Provider, EventID: ev.EventID,
-		Level: ev.Level, Values: rec.Values[:0]}
-	for _, v := range ev.Values {
-		rec.Values = append(rec.Values, patterns.Value{Name: v.Name, Value: v.Value})
+// traceOptions reads --timezone and --date-format before anything is
+// scanned, so a typo fails at once.
+func (s *scanCmd) traceOptions() (trace.Options, error) {
+	loc, err := trace.ParseZone(s.Timezone)
+	if err != nil {
+		return trace.Options{}, fmt.Errorf("--timezone %q: %w", s.Timezone, err)
 	}
+	order, err := trace.ParseDateOrder(s.DateFormat)
+	if err != nil {
+		return trace.Options{}, fmt.Errorf("--date-format %q: %w", s.DateFormat, err)
+	}
+	return trace.Options{Location: loc, DateFormat: order}, nil
 }
 
 // exitCode: damage wins over incidents, so a script never mistakes a

@@ -1,6 +1,10 @@
 package main
 
 import (
+	"slices"
+	"strings"
+	"time"
+
 	"github.com/extriage/extriage/evtx"
 	"github.com/extriage/extriage/report"
 )
@@ -25,4 +29,34 @@ func addEvtx(sum *report.Summary, path string, st evtx.Stats, err error) {
 		}
 		sum.Errors = append(sum.Errors, e)
 	}
+}
+
+// spans tracks the time span of each server's records.
+type spans map[string]*report.Server
+
+func (s spans) add(server string, t time.Time, known bool) {
+	sp := s[server]
+	if sp == nil {
+		sp = &report.Server{Name: server}
+		s[server] = sp
+	}
+	sp.Records++
+	if !known {
+		return
+	}
+	if sp.First.IsZero() || t.Before(sp.First) {
+		sp.First = t
+	}
+	if t.After(sp.Last) {
+		sp.Last = t
+	}
+}
+
+func (s spans) list() []report.Server {
+	out := make([]report.Server, 0, len(s))
+	for _, sp := range s {
+		out = append(out, *sp)
+	}
+	slices.SortFunc(out, func(a, b report.Server) int { return strings.Compare(a.Name, b.Name) })
+	return out
 }

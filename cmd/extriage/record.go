@@ -1,0 +1,72 @@
+package main
+
+import (
+	"strings"
+	"unicode"
+
+	"github.com/extriage/extriage/evtx"
+	"github.com/extriage/extriage/patterns"
+	"github.com/extriage/extriage/trace"
+)
+
+// evtxRecord adapts an evtx event to the matcher's record, reusing rec's
+// storage: the matcher keeps nothing of it beyond a hit.
+func evtxRecord(ev *evtx.Event, rec *patterns.Record) {
+	*rec = patterns.Record{Source: "evtx", File: ev.File, RecordID: ev.RecordID, Time: ev.Time,
+		Computer: ev.Computer, Channel: ev.Channel, Provider: ev.Provider, EventID: ev.EventID,
+		Level: ev.Level, Values: rec.Values[:0]}
+	for _, v := range ev.Values {
+		rec.Values = append(rec.Values, patterns.Value{Name: v.Name, Value: v.Value})
+	}
+}
+
+// traceRecord adapts a trace row to the matcher's record under the column
+// names the catalog documents (patterns/catalog/mailflow-autoforward.yaml),
+// reusing rec's map.
+func traceRecord(r *trace.Row, rec *patterns.Record) {
+	cols := rec.Columns
+	if cols == nil {
+		cols = map[string]string{}
+	}
+	clear(cols)
+	for _, f := range r.Extra {
+		cols[snake(f.Name)] = f.Value
+	}
+	response := r.Status
+	if r.StatusParts.LED != "" {
+		response = r.StatusParts.LED
+	}
+	tenant := cols["tenant_id"]
+	if tenant == "" {
+		tenant = cols["organization"]
+	}
+	for k, v := range map[string]string{"sender": r.Sender, "recipient": r.Recipient, "event": r.Event,
+		"source": r.Source, "source_context": r.SourceContext, "status": r.Status, "response": response,
+		"message_id": r.MessageID, "subject": r.Subject, "server": r.Server, "direction": r.Direction,
+		"custom_data": r.CustomData, "tenant": tenant} {
+		cols[k] = v
+	}
+	*rec = patterns.Record{Source: "trace", File: r.File, Line: r.Line, Time: r.Time, Computer: r.Server, Columns: cols}
+}
+
+// snake spells a column name the way the catalog does: "client-ip",
+// "ClientIp" and "client_ip" all become client_ip.
+func snake(name string) string {
+	var b strings.Builder
+	prev := rune(0) // as written: an upper-case run ("IP") stays one word
+	for _, c := range name {
+		out := c
+		switch {
+		case c == '-' || c == ' ':
+			out = '_'
+		case unicode.IsUpper(c):
+			if unicode.IsLower(prev) || unicode.IsDigit(prev) {
+				b.WriteByte('_')
+			}
+			out = unicode.ToLower(c)
+		}
+		b.WriteRune(out)
+		prev = c
+	}
+	return b.String()
+}
