@@ -21,7 +21,7 @@ func TestSnake(t *testing.T) {
 func TestTraceRecord(t *testing.T) {
 	at := time.Date(2024, 2, 3, 9, 0, 0, 0, time.UTC)
 	row := &trace.Row{File: "f.csv", Line: 7, Time: at, TimeKnown: true, Server: "EX01", Sender: "a@b", Recipient: "c@d",
-		Status: "Reason: [{LED=250 2.1.5 RESOLVER.MSGTYPE.AF; handled};{MSG=}]",
+		Status:      "Reason: [{LED=250 2.1.5 RESOLVER.MSGTYPE.AF; handled};{MSG=}]",
 		StatusParts: trace.StatusParts{Found: true, LED: "250 2.1.5 RESOLVER.MSGTYPE.AF; handled"},
 		Extra:       []trace.Field{{Name: "Organization", Value: "contoso.onmicrosoft.com"}, {Name: "client-ip", Value: "10.0.0.1"}}}
 	var rec patterns.Record
