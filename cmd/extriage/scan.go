@@ -23,6 +23,11 @@ type scanCmd struct {
 	Evidence    int      `default:"5" help:"Evidence records listed per incident in the table (the JSON always lists all)."`
 	NoPrefilter bool     `name:"no-prefilter" help:"Decode every record's values, even those no pattern can match. Slower; for checking that the prefilter changes nothing."`
 	Timezone    string   `placeholder:"ZONE" help:"Time zone of the local times in Get-MessageTrackingLog CSV exports: an offset such as -05:00 or an IANA name such as America/Chicago (follows daylight saving time). Without it such times are read as UTC and the report says so."`
+	Since       string   `placeholder:"WHEN" help:"Only records at or after WHEN: an RFC 3339 time (2024-02-03T09:00:00Z; a date alone is midnight UTC) or a duration back from now (72h, 7d)."`
+	Until       string   `placeholder:"WHEN" help:"Only records at or before WHEN, written as for --since."`
+	MinSeverity string   `name:"min-severity" default:"info" placeholder:"LEVEL" help:"Report only incidents of this severity or higher: info, low, medium, high, critical."`
+	FailOn      string   `name:"fail-on" default:"info" placeholder:"LEVEL" help:"Exit 1 when an incident of this severity or higher is found (info, low, medium, high, critical), or never (none). Known incidents (--baseline) never count."`
+	Quiet       bool     `short:"q" help:"Print no report on standard output and no notes on standard error, only errors: the exit code says what was found. A report asked for with --output is still written."`
 	DateFormat  string   `name:"date-format" placeholder:"ORDER" help:"Day/month order of culture-formatted dates in Get-MessageTrackingLog CSV exports: dmy (07.10.2020 is 7 October) or mdy (10/7/2020 is 7 October). Default: proved from the file, or assumed and reported."`
 }
 
@@ -40,6 +45,10 @@ func (s *scanCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
+	sel, err := s.selection(time.Now())
+	if err != nil {
+		return err
+	}
 	cat, err := patterns.Load(s.Patterns...)
 	if err != nil {
 		return err
@@ -48,14 +57,17 @@ func (s *scanCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	res := s.scan(m, topts)
-	if err := report.Write(out, format, res, terminalOptions(out, s.Evidence)); err != nil {
-		return fmt.Errorf("cannot write the report: %w", err)
+	res := s.scan(m, topts, sel.window)
+	res.Incidents = sel.keep(res.Incidents)
+	if !s.Quiet || s.Output != "" {
+		if err := report.Write(out, format, res, terminalOptions(out, s.Evidence)); err != nil {
+			return fmt.Errorf("cannot write the report: %w", err)
+		}
 	}
-	if res.Summary.Inputs == 0 {
+	if res.Summary.Inputs == 0 && !s.Quiet {
 		fmt.Fprintln(e.stderr, "extriage: nothing was scanned: no .evtx file or message-trace export was found in the paths given")
 	}
-	return exitStatus(exitCode(res))
+	return exitStatus(exitCode(res, sel.failOn))
 }
 
 // format decides the output format before anything is scanned.
@@ -88,7 +100,7 @@ func (s *scanCmd) openOutput(stdout io.Writer) (io.Writer, func(), error) {
 // result is everything a reporter needs.
 type result = report.Result
 
-func (s *scanCmd) scan(m *patterns.Matcher, topts trace.Options) *result {
+func (s *scanCmd) scan(m *patterns.Matcher, topts trace.Options, w window) *result {
 	start := time.Now()
 	d := discover(s.Paths)
 	sum := report.Summary{Started: start.UTC()}
@@ -105,6 +117,7 @@ func (s *scanCmd) scan(m *patterns.Matcher, topts trace.Options) *result {
 		sc.wantRow = m.WantsTrace
 	}
 	sc.traceOpts = topts
+	sc.window = w
 	for _, in := range d.inputs {
 		switch in.kind {
 		case "evtx":
@@ -133,16 +146,51 @@ func (s *scanCmd) traceOptions() (trace.Options, error) {
 	return trace.Options{Location: loc, DateFormat: order}, nil
 }
 
+// selection is what the scripting flags keep of a scan.
+type selection struct {
+	window      window
+	minSeverity patterns.Severity
+	failOn      patterns.Severity
+}
+
+// selection reads the scripting flags before the scan starts.
+func (s *scanCmd) selection(now time.Time) (selection, error) {
+	var sel selection
+	var err error
+	if sel.window, err = parseWindow(s.Since, s.Until, now); err != nil {
+		return sel, err
+	}
+	if sel.minSeverity, err = parseSeverity("--min-severity", s.MinSeverity, false); err != nil {
+		return sel, err
+	}
+	sel.failOn, err = parseSeverity("--fail-on", s.FailOn, true)
+	return sel, err
+}
+
+// keep drops the incidents below --min-severity.
+func (sel selection) keep(incs []patterns.Incident) []patterns.Incident {
+	out := incs[:0]
+	for _, inc := range incs {
+		if atLeast(inc.Severity, sel.minSeverity) {
+			out = append(out, inc)
+		}
+	}
+	return out
+}
+
 // exitCode: damage wins over incidents, so a script never mistakes a
-// partial scan for a complete one.
-func exitCode(r *result) int {
+// partial scan for a complete one. Only incidents at or above failOn count.
+func exitCode(r *result, failOn patterns.Severity) int {
 	switch {
 	case r.Summary.Inputs == 0: // nothing could be scanned, whatever the reason
 		return exitError
 	case r.Summary.Partial:
 		return exitPartial
-	case len(r.Incidents) > 0:
-		return exitIncidents
+	}
+	for _, inc := range r.Incidents {
+		if atLeast(inc.Severity, failOn) {
+			return exitIncidents
+		}
 	}
 	return exitClean
 }

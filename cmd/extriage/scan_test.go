@@ -250,12 +250,31 @@ func TestExitCodes(t *testing.T) {
 		{"clean negative", []string{"scan", filepath.Join(fixtures, "evtx", "negative-healthy-lag")}, exitClean, "No incident"},
 		{"incident", []string{"scan", filepath.Join(fixtures, "evtx", "field-case")}, exitIncidents, `DB1\SERVER3`},
 		{"output extension unknown", []string{"scan", "-o", filepath.Join(t.TempDir(), "r.xyz"), fixtures}, exitError, "--format"},
+		// The field case is one high incident between 2024-02-12 and 2024-02-14.
+		{"fail-on none", []string{"scan", "--fail-on", "none", filepath.Join(fixtures, "evtx", "field-case")}, exitClean, `DB1\SERVER3`},
+		{"fail-on critical", []string{"scan", "--fail-on", "critical", filepath.Join(fixtures, "evtx", "field-case")}, exitClean, `DB1\SERVER3`},
+		{"fail-on high", []string{"scan", "--fail-on", "HIGH", filepath.Join(fixtures, "evtx", "field-case")}, exitIncidents, `DB1\SERVER3`},
+		{"fail-on bad", []string{"scan", "--fail-on", "severe", filepath.Join(fixtures, "evtx", "field-case")}, exitError, "want info, low, medium, high or critical, or none"},
+		{"min-severity critical", []string{"scan", "--min-severity", "critical", filepath.Join(fixtures, "evtx", "field-case")}, exitClean, "No incident"},
+		{"min-severity none is no level", []string{"scan", "--min-severity", "none", filepath.Join(fixtures, "evtx", "field-case")}, exitError, "--min-severity"},
+		{"since after", []string{"scan", "--since", "2024-02-15", filepath.Join(fixtures, "evtx", "field-case")}, exitClean, "No incident"},
+		{"until before", []string{"scan", "--until", "2024-02-01T00:00:00Z", filepath.Join(fixtures, "evtx", "field-case")}, exitClean, "No incident"},
+		{"window around", []string{"scan", "--since", "2024-02-12", "--until", "2024-02-15", filepath.Join(fixtures, "evtx", "field-case")}, exitIncidents, `DB1\SERVER3`},
+		{"since relative", []string{"scan", "--since", "72h", filepath.Join(fixtures, "evtx", "field-case")}, exitClean, "No incident"},
+		{"since bad", []string{"scan", "--since", "yesterday", filepath.Join(fixtures, "evtx", "field-case")}, exitError, "duration back from now"},
+		{"until before since", []string{"scan", "--since", "2024-02-15", "--until", "2024-02-01", filepath.Join(fixtures, "evtx", "field-case")}, exitError, "is before --since"},
+		{"quiet", []string{"scan", "-q", filepath.Join(fixtures, "evtx", "field-case")}, exitIncidents, ""},
+		{"bad timezone", []string{"scan", "--timezone", "Mars/Olympus", filepath.Join(fixtures, "evtx", "field-case")}, exitError, "--timezone"},
+		{"bad date format", []string{"scan", "--date-format", "ydm", filepath.Join(fixtures, "evtx", "field-case")}, exitError, "--date-format"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var out, errOut bytes.Buffer
 			if got := run(tt.args, &out, &errOut); got != tt.want {
 				t.Errorf("exit %d, want %d; stderr: %s", got, tt.want, errOut.String())
+			}
+			if tt.says == "" && out.Len()+errOut.Len() > 0 {
+				t.Errorf("quiet run printed:\n%s%s", out.String(), errOut.String())
 			}
 			if all := out.String() + errOut.String(); !strings.Contains(all, tt.says) {
 				t.Errorf("output does not say %q:\n%s", tt.says, all)

@@ -19,10 +19,14 @@ type scanner struct {
 	evtxOpts  evtx.Options
 	traceOpts trace.Options
 	wantRow   func(status string) bool // nil: every row is matched
+	window    window                   // --since/--until
 	rec       patterns.Record
 }
 
 func (sc *scanner) match() {
+	if !sc.window.contains(sc.rec.Time) {
+		return
+	}
 	for _, h := range sc.m.Match(&sc.rec) {
 		sc.cor.Add(h)
 	}
