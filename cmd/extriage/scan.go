@@ -57,7 +57,7 @@ func (s *scanCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	res := s.scan(m, topts, sel.window)
+	res := s.scan(m, topts, sel.window, e.stderr)
 	res.Incidents = sel.keep(res.Incidents)
 	if !s.Quiet || s.Output != "" {
 		if err := report.Write(out, format, res, terminalOptions(out, s.Evidence)); err != nil {
@@ -100,7 +100,7 @@ func (s *scanCmd) openOutput(stdout io.Writer) (io.Writer, func(), error) {
 // result is everything a reporter needs.
 type result = report.Result
 
-func (s *scanCmd) scan(m *patterns.Matcher, topts trace.Options, w window) *result {
+func (s *scanCmd) scan(m *patterns.Matcher, topts trace.Options, w window, stderr io.Writer) *result {
 	start := time.Now()
 	d := discover(s.Paths)
 	sum := report.Summary{Started: start.UTC()}
@@ -118,14 +118,21 @@ func (s *scanCmd) scan(m *patterns.Matcher, topts trace.Options, w window) *resu
 	}
 	sc.traceOpts = topts
 	sc.window = w
+	var total int64
+	for _, in := range d.inputs {
+		total += in.size
+	}
+	sc.meter = newMeter(stderr, s.Quiet, len(d.inputs), total)
 	for _, in := range d.inputs {
 		switch in.kind {
 		case "evtx":
 			sc.evtx(in.path)
+			sc.meter.read(in.size)
 		case "trace":
 			sc.trace(in.path)
 		}
 	}
+	sc.meter.stop()
 	sum.Servers = sc.spans.list()
 	sum.Duration = report.Duration(time.Since(start))
 	sum.Partial = len(sum.Errors) > 0

@@ -20,6 +20,7 @@ type scanner struct {
 	traceOpts trace.Options
 	wantRow   func(status string) bool // nil: every row is matched
 	window    window                   // --since/--until
+	meter     meter
 	rec       patterns.Record
 }
 
@@ -51,7 +52,7 @@ func (sc *scanner) trace(path string) {
 	if fi, err := f.Stat(); err == nil {
 		size = fi.Size()
 	}
-	st, err := trace.Read(path, f, sc.traceOpts, func(r *trace.Row) error {
+	st, err := trace.Read(path, countingReader{f, sc.meter}, sc.traceOpts, func(r *trace.Row) error {
 		sc.spans.add(r.Server, r.Time, r.TimeKnown)
 		if sc.wantRow != nil && !sc.wantRow(r.Status) {
 			return nil
