@@ -326,6 +326,9 @@ func Sniff(head []byte) (Dialect, bool) {
 	if lay, err := detectCSV(rec.fields); err == nil {
 		return lay.spec.dialect, true
 	}
+	if _, _, ok := headerless(rec.fields); ok {
+		return DialectTrackingLog, true
+	}
 	return DialectUnknown, false
 }
 

@@ -4,7 +4,9 @@
 // One reader serves every dialect an admin is likely to hand over:
 //
 //   - raw tracking logs (MSGTRK*.LOG, with #Software/#Fields: headers that may
-//     repeat, and change, mid-file);
+//     repeat, and change, mid-file; rows without any header are read in the
+//     column order of the Exchange version their column count gives, with a
+//     warning);
 //   - Get-MessageTrackingLog | Export-Csv (CamelCase columns, optional #TYPE
 //     line and PS* columns, timestamps in the exporting admin's local time and
 //     culture format);

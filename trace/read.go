@@ -144,6 +144,9 @@ func (rd *reader) header() error {
 	if strings.HasPrefix(line, "#") {
 		return rd.rawHeader(line, n)
 	}
+	if ok, err := rd.headerlessStart(line, n); ok {
+		return err
+	}
 	return rd.csvHeader(line, n)
 }
 
