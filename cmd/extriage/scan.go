@@ -5,7 +5,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/extriage/extriage/evtx"
@@ -15,11 +14,11 @@ import (
 
 type scanCmd struct {
 	Paths       []string `arg:"" name:"path" help:"Files or folders to scan. Folders are searched recursively; the kind of each file is read from its content, not its name."`
-	Format      string   `short:"f" enum:"table,json," default:"" help:"Output format: table (for a terminal) or json (one document, for scripts). Default: from the extension of --output, else table."`
-	Output      string   `short:"o" placeholder:"FILE" help:"Write the report to FILE instead of standard output. Its extension picks the format when --format is not given (.json)."`
+	Format      string   `short:"f" enum:"table,json," default:"" help:"Output format: table, json. Default: from the extension of --output, else table."`
+	Output      string   `short:"o" placeholder:"FILE" help:"Write the report to FILE instead of standard output. Its extension picks the format when --format is not given."`
 	Jobs        int      `short:"j" default:"0" help:"Number of chunks decoded at once. 0 uses every core."`
 	Patterns    []string `placeholder:"DIR" help:"Folder of extra pattern YAML files, read after the built-in catalog: they add patterns, override built-in ones by id, or disable them. Repeatable."`
-	Evidence    int      `default:"5" help:"Evidence records listed per incident in the table (the JSON always lists all)."`
+	AllEvidence bool     `name:"all-evidence" help:"List every evidence record of an incident, not the first 5 (table, markdown, html); one CSV row per record. JSON always lists all."`
 	NoPrefilter bool     `name:"no-prefilter" help:"Decode every record's values, even those no pattern can match. Slower; for checking that the prefilter changes nothing."`
 }
 
@@ -42,7 +41,7 @@ func (s *scanCmd) Run(e *env) error {
 		return err
 	}
 	res := s.scan(m)
-	if err := report.Write(out, format, res, terminalOptions(out, s.Evidence)); err != nil {
+	if err := report.Write(out, format, res, terminalOptions(out, s.AllEvidence)); err != nil {
 		return fmt.Errorf("cannot write the report: %w", err)
 	}
 	if res.Summary.Inputs == 0 {
@@ -56,13 +55,14 @@ func (s *scanCmd) format() (string, error) {
 	if s.Format != "" {
 		return s.Format, nil
 	}
-	switch strings.ToLower(filepath.Ext(s.Output)) {
-	case ".json":
-		return "json", nil
-	case "", ".txt", ".log":
+	if s.Output == "" || s.Output == "-" || filepath.Ext(s.Output) == "" {
 		return "table", nil
 	}
-	return "", fmt.Errorf("cannot tell the format from the extension of %q: use --format table or --format json", s.Output)
+	f, err := report.FormatFor(s.Output)
+	if err != nil {
+		return "", fmt.Errorf("%w, or --format", err)
+	}
+	return f, nil
 }
 
 // openOutput checks the output path before the scan starts, so a long scan
@@ -108,7 +108,7 @@ func (s *scanCmd) scan(m *patterns.Matcher) *result {
 	}
 	sum.Duration = report.Duration(time.Since(start))
 	sum.Partial = len(sum.Errors) > 0
-	return &result{Summary: sum, Incidents: cor.Incidents()}
+	return &result{Summary: sum, Incidents: report.Wrap(cor.Incidents(), nil)}
 }
 
 // toRecord adapts an evtx event to the matcher's record, reusing rec's
