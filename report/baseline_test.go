@@ -22,8 +22,9 @@ func TestReadBaseline(t *testing.T) {
 		return p
 	}
 	r := sample()
-	var js bytes.Buffer
+	var js, nd bytes.Buffer
 	Write(&js, "json", r, Options{})
+	Write(&nd, "ndjson", r, Options{})
 	want := len(r.Incidents)
 	tests := []struct {
 		name, path string
@@ -32,6 +33,7 @@ func TestReadBaseline(t *testing.T) {
 		notReport  bool   // the error wraps ErrNotReport
 	}{
 		{"json report", write("good.json", js.String()), want, "", false},
+		{"ndjson report", write("good.ndjson", nd.String()), want, "", false},
 		{"UTF-8 with a mark", write("bom.json", "\ufeff"+js.String()), want, "", false},
 		{"UTF-16 from PowerShell", write("ps.json", utf16le(js.String())), want, "", false},
 		{"no incidents", write("empty.json", `{"schema_version":1,"summary":{},"incidents":[]}`), 0, "", false},
@@ -44,6 +46,8 @@ func TestReadBaseline(t *testing.T) {
 		{"folder", dir, 0, "is a folder", false},
 		{"newer schema", write("new.json", `{"schema_version":2,"summary":{},"incidents":[]}`), 0, "schema_version 2, newer", false},
 		{"no ids", write("old.json", `{"schema_version":1,"incidents":[{"pattern":"x"}]}`), 0, "no id", false},
+		{"ndjson cut", write("cut.ndjson", strings.SplitAfter(nd.String(), "\n")[0]), 0, "truncated", false},
+		{"ndjson newer", write("new.ndjson", `{"type":"summary","schema_version":7}`+"\n"), 0, "newer", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -58,8 +58,9 @@ type Reporter interface {
 
 // Reporters maps format names to their reporters.
 var Reporters = map[string]Reporter{
-	"table": tableReporter{},
-	"json":  jsonReporter{},
+	"table":  tableReporter{},
+	"json":   jsonReporter{},
+	"ndjson": ndjsonReporter{},
 }
 
 // Write renders r in the named format.
@@ -74,7 +75,7 @@ func Write(w io.Writer, format string, r *Result, o Options) error {
 // extensions maps output file extensions to formats, in the order the
 // error message lists them.
 var extensions = []struct{ ext, format string }{
-	{".json", "json"},
+	{".json", "json"}, {".ndjson", "ndjson"},
 	{".txt", "table"}, {".log", "table"},
 }
 

@@ -156,6 +156,7 @@ var goldenCases = []struct {
 	{"report.txt", "table", Options{}},
 	{"report.tty.txt", "table", Options{Terminal: true, Width: 100}},
 	{"report.json", "json", Options{}},
+	{"report.ndjson", "ndjson", Options{}},
 }
 
 // ansi matches the colour codes go-pretty writes, stripped from the
@@ -267,7 +268,7 @@ func TestEmptyResult(t *testing.T) {
 
 func TestFormatFor(t *testing.T) {
 	tests := []struct{ path, want string }{
-		{"r.json", "json"},
+		{"r.json", "json"}, {"r.ndjson", "ndjson"},
 		{"r.txt", "table"},
 		{"r.xml", ""}, {"r", ""}, {"r.json.gz", ""},
 	}
@@ -276,7 +277,7 @@ func TestFormatFor(t *testing.T) {
 		if got != tt.want || (err != nil) != (tt.want == "") {
 			t.Errorf("FormatFor(%q) = %q, %v; want %q", tt.path, got, err, tt.want)
 		}
-		if err != nil && !strings.Contains(err.Error(), ".json") {
+		if err != nil && !strings.Contains(err.Error(), ".ndjson") {
 			t.Errorf("FormatFor(%q): the error does not name the extensions: %v", tt.path, err)
 		}
 	}
