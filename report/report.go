@@ -58,9 +58,10 @@ type Reporter interface {
 
 // Reporters maps format names to their reporters.
 var Reporters = map[string]Reporter{
-	"table":  tableReporter{},
-	"json":   jsonReporter{},
-	"ndjson": ndjsonReporter{},
+	"table":    tableReporter{},
+	"json":     jsonReporter{},
+	"ndjson":   ndjsonReporter{},
+	"markdown": markdownReporter{},
 }
 
 // Write renders r in the named format.
@@ -75,7 +76,7 @@ func Write(w io.Writer, format string, r *Result, o Options) error {
 // extensions maps output file extensions to formats, in the order the
 // error message lists them.
 var extensions = []struct{ ext, format string }{
-	{".json", "json"}, {".ndjson", "ndjson"},
+	{".json", "json"}, {".ndjson", "ndjson"}, {".md", "markdown"}, {".markdown", "markdown"},
 	{".txt", "table"}, {".log", "table"},
 }
 

@@ -157,6 +157,8 @@ var goldenCases = []struct {
 	{"report.tty.txt", "table", Options{Terminal: true, Width: 100}},
 	{"report.json", "json", Options{}},
 	{"report.ndjson", "ndjson", Options{}},
+	{"report.md", "markdown", Options{}},
+	{"report.all.md", "markdown", Options{AllEvidence: true}},
 }
 
 // ansi matches the colour codes go-pretty writes, stripped from the
@@ -268,7 +270,7 @@ func TestEmptyResult(t *testing.T) {
 
 func TestFormatFor(t *testing.T) {
 	tests := []struct{ path, want string }{
-		{"r.json", "json"}, {"r.ndjson", "ndjson"},
+		{"r.json", "json"}, {"r.ndjson", "ndjson"}, {"r.md", "markdown"}, {"R.MARKDOWN", "markdown"},
 		{"r.txt", "table"},
 		{"r.xml", ""}, {"r", ""}, {"r.json.gz", ""},
 	}
