@@ -62,6 +62,7 @@ var Reporters = map[string]Reporter{
 	"json":     jsonReporter{},
 	"ndjson":   ndjsonReporter{},
 	"markdown": markdownReporter{},
+	"csv":      csvReporter{},
 }
 
 // Write renders r in the named format.
@@ -77,7 +78,7 @@ func Write(w io.Writer, format string, r *Result, o Options) error {
 // error message lists them.
 var extensions = []struct{ ext, format string }{
 	{".json", "json"}, {".ndjson", "ndjson"}, {".md", "markdown"}, {".markdown", "markdown"},
-	{".txt", "table"}, {".log", "table"},
+	{".csv", "csv"}, {".txt", "table"}, {".log", "table"},
 }
 
 // FormatFor picks the format from an output file's extension, so that

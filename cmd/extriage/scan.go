@@ -14,7 +14,7 @@ import (
 
 type scanCmd struct {
 	Paths       []string `arg:"" name:"path" help:"Files or folders to scan. Folders are searched recursively; the kind of each file is read from its content, not its name."`
-	Format      string   `short:"f" enum:"table,json,ndjson,markdown," default:"" help:"Output format: table, json, ndjson, markdown. Default: from the extension of --output, else table."`
+	Format      string   `short:"f" enum:"table,json,ndjson,markdown,csv," default:"" help:"Output format: table, json, ndjson, markdown, csv. Default: from the extension of --output, else table."`
 	Output      string   `short:"o" placeholder:"FILE" help:"Write the report to FILE instead of standard output. Its extension picks the format when --format is not given."`
 	Jobs        int      `short:"j" default:"0" help:"Number of chunks decoded at once. 0 uses every core."`
 	Patterns    []string `placeholder:"DIR" help:"Folder of extra pattern YAML files, read after the built-in catalog: they add patterns, override built-in ones by id, or disable them. Repeatable."`
