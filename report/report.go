@@ -62,6 +62,7 @@ var Reporters = map[string]Reporter{
 	"json":     jsonReporter{},
 	"ndjson":   ndjsonReporter{},
 	"markdown": markdownReporter{},
+	"html":     htmlReporter{},
 	"csv":      csvReporter{},
 }
 
@@ -78,7 +79,7 @@ func Write(w io.Writer, format string, r *Result, o Options) error {
 // error message lists them.
 var extensions = []struct{ ext, format string }{
 	{".json", "json"}, {".ndjson", "ndjson"}, {".md", "markdown"}, {".markdown", "markdown"},
-	{".csv", "csv"}, {".txt", "table"}, {".log", "table"},
+	{".html", "html"}, {".htm", "html"}, {".csv", "csv"}, {".txt", "table"}, {".log", "table"},
 }
 
 // FormatFor picks the format from an output file's extension, so that

@@ -158,6 +158,7 @@ var goldenCases = []struct {
 	{"report.json", "json", Options{}},
 	{"report.ndjson", "ndjson", Options{}},
 	{"report.md", "markdown", Options{}},
+	{"report.html", "html", Options{}},
 	{"report.csv", "csv", Options{}},
 	{"report.evidence.csv", "csv", Options{AllEvidence: true}},
 	{"report.all.md", "markdown", Options{AllEvidence: true}},
@@ -273,7 +274,7 @@ func TestEmptyResult(t *testing.T) {
 func TestFormatFor(t *testing.T) {
 	tests := []struct{ path, want string }{
 		{"r.json", "json"}, {"r.ndjson", "ndjson"}, {"r.md", "markdown"}, {"R.MARKDOWN", "markdown"},
-		{"r.csv", "csv"}, {"r.txt", "table"},
+		{"out/r.html", "html"}, {"r.htm", "html"}, {"r.csv", "csv"}, {"r.txt", "table"},
 		{"r.xml", ""}, {"r", ""}, {"r.json.gz", ""},
 	}
 	for _, tt := range tests {

@@ -14,8 +14,8 @@ import (
 
 type scanCmd struct {
 	Paths       []string `arg:"" name:"path" help:"Files or folders to scan. Folders are searched recursively; the kind of each file is read from its content, not its name."`
-	Format      string   `short:"f" enum:"table,json,ndjson,markdown,csv," default:"" help:"Output format: table, json, ndjson, markdown, csv. Default: from the extension of --output, else table."`
-	Output      string   `short:"o" placeholder:"FILE" help:"Write the report to FILE instead of standard output. Its extension picks the format when --format is not given."`
+	Format      string   `short:"f" enum:"table,json,ndjson,markdown,html,csv," default:"" help:"Output format: table (for a terminal), json (one document) or ndjson (one incident a line) for scripts, markdown (for a ticket), html (one self-contained file), csv (for a spreadsheet). Default: from the extension of --output, else table."`
+	Output      string   `short:"o" placeholder:"FILE" help:"Write the report to FILE instead of standard output. Its extension picks the format when --format is not given (.json .ndjson .md .html .csv .txt)."`
 	Jobs        int      `short:"j" default:"0" help:"Number of chunks decoded at once. 0 uses every core."`
 	Patterns    []string `placeholder:"DIR" help:"Folder of extra pattern YAML files, read after the built-in catalog: they add patterns, override built-in ones by id, or disable them. Repeatable."`
 	AllEvidence bool     `name:"all-evidence" help:"List every evidence record of an incident, not the first 5 (table, markdown, html); one CSV row per record. JSON always lists all."`
