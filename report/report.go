@@ -3,6 +3,8 @@ package report
 import (
 	"fmt"
 	"io"
+	"path/filepath"
+	"strings"
 
 	"github.com/extriage/extriage/patterns"
 )
@@ -11,17 +13,42 @@ import (
 // only when a field is removed or changes meaning.
 const SchemaVersion = 1
 
+// ShownEvidence is how many evidence records the formats written for people
+// list per incident unless Options.AllEvidence is set: enough to check the
+// story, few enough to read.
+const ShownEvidence = 5
+
 // Result is what a scan produced: the incidents and the summary.
 type Result struct {
-	Summary   Summary             `json:"summary"`
-	Incidents []patterns.Incident `json:"incidents"`
+	Summary   Summary    `json:"summary"`
+	Incidents []Incident `json:"incidents"`
+}
+
+// Incident is an incident as reported: Known says a baseline (an earlier
+// report) already had its id, so a script or a reader can tell new
+// problems from old ones. It marshals flat: id, pattern, ..., known.
+type Incident struct {
+	patterns.Incident
+	Known bool `json:"known"`
+}
+
+// Wrap turns the incidents a scan found into reported ones, marking those
+// whose id is in known (which may be nil: nothing is known).
+func Wrap(incs []patterns.Incident, known map[string]bool) []Incident {
+	out := make([]Incident, len(incs))
+	for i, inc := range incs {
+		out[i] = Incident{Incident: inc, Known: known[inc.ID]}
+	}
+	return out
 }
 
 // Options tune rendering.
 type Options struct {
-	Evidence int  // evidence records shown per incident in human formats
-	Terminal bool // output is a terminal: colour and width
-	Width    int  // terminal width, 0 if unknown
+	// AllEvidence lists every evidence record in the formats for people
+	// (otherwise the first ShownEvidence) and makes CSV one row per record.
+	AllEvidence bool
+	Terminal    bool // output is a terminal: colour and width
+	Width       int  // terminal width, 0 if unknown
 }
 
 // Reporter renders a result in one format.
@@ -31,8 +58,12 @@ type Reporter interface {
 
 // Reporters maps format names to their reporters.
 var Reporters = map[string]Reporter{
-	"table": tableReporter{},
-	"json":  jsonReporter{},
+	"table":    tableReporter{},
+	"json":     jsonReporter{},
+	"ndjson":   ndjsonReporter{},
+	"markdown": markdownReporter{},
+	"html":     htmlReporter{},
+	"csv":      csvReporter{},
 }
 
 // Write renders r in the named format.
@@ -42,4 +73,26 @@ func Write(w io.Writer, format string, r *Result, o Options) error {
 		return fmt.Errorf("unknown format %q", format)
 	}
 	return rep.Report(w, r, o)
+}
+
+// extensions maps output file extensions to formats, in the order the
+// error message lists them.
+var extensions = []struct{ ext, format string }{
+	{".json", "json"}, {".ndjson", "ndjson"}, {".md", "markdown"}, {".markdown", "markdown"},
+	{".html", "html"}, {".htm", "html"}, {".csv", "csv"}, {".txt", "table"}, {".log", "table"},
+}
+
+// FormatFor picks the format from an output file's extension, so that
+// "-o report.html" needs no --format. Callers check it before scanning.
+func FormatFor(path string) (string, error) {
+	ext := strings.ToLower(filepath.Ext(path))
+	var known []string
+	for _, e := range extensions {
+		if e.ext == ext {
+			return e.format, nil
+		}
+		known = append(known, e.ext)
+	}
+	return "", fmt.Errorf("cannot tell the report format from the name %q: use one of the extensions %s",
+		path, strings.Join(known, " "))
 }

@@ -1,8 +1,15 @@
 package report
 
 import (
+	"cmp"
+	"fmt"
+	"maps"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
+
+	"github.com/extriage/extriage/patterns"
 )
 
 // Summary says what a scan read, what it could not read and why.
@@ -68,4 +75,166 @@ type Duration time.Duration
 // MarshalJSON writes the duration in seconds with millisecond precision.
 func (d Duration) MarshalJSON() ([]byte, error) {
 	return []byte(strconv.FormatFloat(time.Duration(d).Seconds(), 'f', 3, 64)), nil
+}
+
+// severities lists the severities most severe first, the order reports
+// use.
+var severities = []patterns.Severity{patterns.SeverityCritical, patterns.SeverityHigh,
+	patterns.SeverityMedium, patterns.SeverityLow, patterns.SeverityInfo}
+
+// tally counts incidents by severity, and the known ones among them.
+type tally struct {
+	total, known int
+	by, knownBy  map[patterns.Severity]int
+}
+
+func countIncidents(incs []Incident) tally {
+	t := tally{total: len(incs), by: map[patterns.Severity]int{}, knownBy: map[patterns.Severity]int{}}
+	for _, inc := range incs {
+		t.by[inc.Severity]++
+		if inc.Known {
+			t.known++
+			t.knownBy[inc.Severity]++
+		}
+	}
+	return t
+}
+
+// text says the tally in words, most severe first: "1 high, 2 medium (1
+// known from the baseline, 2 new)".
+func (t tally) text() string {
+	if t.total == 0 {
+		return "no incident"
+	}
+	var parts []string
+	for _, sev := range severities {
+		if n := t.by[sev]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, sev))
+		}
+	}
+	if n := t.total - sumBy(t.by); n > 0 { // a severity the catalog should not have used
+		parts = append(parts, fmt.Sprintf("%d of unknown severity", n))
+	}
+	s := strings.Join(parts, ", ")
+	if t.known > 0 {
+		s += fmt.Sprintf(" (%d known from the baseline, %d new)", t.known, t.total-t.known)
+	}
+	return s
+}
+
+func sumBy(m map[patterns.Severity]int) int {
+	n := 0
+	for _, sev := range severities {
+		n += m[sev]
+	}
+	return n
+}
+
+// partialReasons says why the scan is partial, or nothing when every input
+// given was read whole. It agrees with Partial and so with exit code 3:
+// files that are no log at all (a README beside the exports) are listed as
+// skipped but do not make a scan partial, or every nightly run over a real
+// export folder would be.
+func (s *Summary) partialReasons() []string {
+	var why []string
+	if n := len(s.Errors); n > 0 {
+		why = append(why, fmt.Sprintf("%d damaged or unreadable %s", n, plural(n, "part", "parts")))
+	} else if s.Partial {
+		why = append(why, "some input could not be read")
+	}
+	if s.Lost > 0 {
+		why = append(why, fmt.Sprintf("%d %s known lost", s.Lost, plural(s.Lost, "record", "records")))
+	}
+	return why
+}
+
+// inputsText says what was read by kind: "3 event logs (.evtx) and 2
+// message traces (1 message-trace, 1 tracking-log)".
+func (s *Summary) inputsText() string {
+	var evtx, trace int
+	dialects := map[string]int{}
+	for _, f := range s.Files {
+		switch f.Kind {
+		case "trace":
+			trace++
+			dialects[cmp.Or(f.Dialect, "unknown dialect")]++
+		default:
+			evtx++
+		}
+	}
+	var parts []string
+	if evtx > 0 {
+		parts = append(parts, fmt.Sprintf("%d %s (.evtx)", evtx, plural(evtx, "event log", "event logs")))
+	}
+	if trace > 0 {
+		var ds []string
+		for _, d := range slices.Sorted(maps.Keys(dialects)) {
+			ds = append(ds, fmt.Sprintf("%d %s", dialects[d], Clean(d, false)))
+		}
+		parts = append(parts, fmt.Sprintf("%d %s (%s)", trace, plural(trace, "message trace", "message traces"), strings.Join(ds, ", ")))
+	}
+	if len(parts) == 0 {
+		return fmt.Sprintf("%d %s", s.Inputs, plural(s.Inputs, "file", "files"))
+	}
+	return strings.Join(parts, " and ")
+}
+
+// rateText says how fast the scan read: "12.5 MiB/s, 48000 records/s".
+func (s *Summary) rateText() string {
+	secs := time.Duration(s.Duration).Seconds()
+	if secs <= 0 {
+		return "rate not measured"
+	}
+	return fmt.Sprintf("%.1f MiB/s, %.0f records/s", float64(s.Bytes)/(1<<20)/secs, float64(s.Records)/secs)
+}
+
+// durationText rounds the duration for people.
+func (s *Summary) durationText() string {
+	return time.Duration(s.Duration).Round(time.Millisecond).String()
+}
+
+// where says which part of a file an error is about: "chunk 2, file
+// offset 143400, record 41813" or "line 57"; "" for the whole file.
+func (e Error) where() string {
+	var where []string
+	if e.Chunk != nil {
+		where = append(where, fmt.Sprintf("chunk %d", *e.Chunk))
+	}
+	if e.Offset != nil {
+		where = append(where, fmt.Sprintf("file offset %d", *e.Offset))
+	}
+	if e.Record != 0 {
+		where = append(where, fmt.Sprintf("record %d", e.Record))
+	}
+	if e.Line != 0 {
+		where = append(where, fmt.Sprintf("line %d", e.Line))
+	}
+	return strings.Join(where, ", ")
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+func sizeString(b int64) string {
+	switch {
+	case b >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(b)/(1<<30))
+	case b >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20))
+	case b >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(b)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", b)
+}
+
+// utcText is a time for people, UTC to the second; "-" for no time.
+func utcText(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.UTC().Format(timeLayout)
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/extriage/extriage/patterns"
 	"github.com/jedib0t/go-pretty/v6/table"
@@ -16,22 +15,29 @@ type tableReporter struct{}
 // timeLayout is how people read times in the table: UTC, to the second.
 const timeLayout = "2006-01-02 15:04:05"
 
-// Report writes an overview table of the incidents, then each incident's
-// story, evidence and fix, then the scan summary.
+// Report writes, for a terminal or a text file: a partial-scan warning
+// first (a reader must not miss it), the incidents by severity, the
+// overview table, the servers, each incident's story, evidence and fix,
+// then the scan summary.
 func (tableReporter) Report(w io.Writer, r *Result, o Options) error {
 	p := &printer{w: w, o: o}
 	if o.Width <= 0 || o.Width > 160 {
 		p.o.Width = 120 // piped: wide enough for the overview, narrow enough to read
 	}
-	if len(r.Incidents) == 0 {
-		p.line("No incident found.")
-	} else {
-		p.overview(r.Incidents)
-		for i := range r.Incidents {
-			p.incident(i+1, &r.Incidents[i])
-		}
+	if why := r.Summary.partialReasons(); len(why) > 0 {
+		p.line("%s: %s; the rest was read (details at the end).\n", p.warn("PARTIAL SCAN"), strings.Join(why, ", "))
 	}
-	p.summary(&r.Summary)
+	if len(r.Incidents) == 0 {
+		p.line("No incident found.\n")
+	} else {
+		p.line("%s %s.\n", p.bold("Incidents:"), countIncidents(r.Incidents).text())
+		p.overview(r.Incidents)
+	}
+	p.servers(serverViews(r), r.Incidents)
+	for i := range r.Incidents {
+		p.incident(i+1, &r.Incidents[i])
+	}
+	p.summary(r)
 	return p.err
 }
 
@@ -51,30 +57,68 @@ func (p *printer) line(format string, args ...any) {
 // para writes log-derived text wrapped to the width. The first line starts
 // with lead; the others are indented to match it.
 func (p *printer) para(lead, s string) {
-	indent := strings.Repeat(" ", len(lead))
+	indent := strings.Repeat(" ", text.StringWidthWithoutEscSequences(lead))
 	for _, l := range strings.Split(Clean(s, true), "\n") {
-		wrapped := text.WrapSoft(l, max(20, p.o.Width-len(lead)))
+		wrapped := text.WrapSoft(l, max(20, p.o.Width-len(indent)))
 		for _, wl := range strings.Split(wrapped, "\n") {
-			p.line("%s%s", lead, strings.TrimRight(wl, " "))
+			p.line("%s", strings.TrimRight(lead+wl, " "))
 			lead = indent
 		}
 	}
 }
 
-func (p *printer) overview(incs []patterns.Incident) {
+// newTable returns a table in the house style: rounded on a terminal, plain
+// ASCII when piped, so a file or a ticket gets no box-drawing surprises.
+func (p *printer) newTable() table.Writer {
 	t := table.NewWriter()
-	t.SetOutputMirror(nil)
+	t.SetStyle(table.StyleDefault)
+	if p.o.Terminal {
+		t.SetStyle(table.StyleRounded)
+	}
+	return t
+}
+
+func (p *printer) overview(incs []Incident) {
+	t := p.newTable()
 	t.AppendHeader(table.Row{"#", "Severity", "Incident", "Count", "First seen (UTC)", "Last seen (UTC)"})
 	for i, inc := range incs {
-		t.AppendRow(table.Row{i + 1, p.severity(inc.Severity), Clean(inc.Title, false), inc.Count,
+		title := Clean(inc.Title, false)
+		if inc.Known {
+			title += " [known]"
+		}
+		t.AppendRow(table.Row{i + 1, p.severity(inc.Severity), title, inc.Count,
 			inc.FirstSeen.UTC().Format(timeLayout), inc.LastSeen.UTC().Format(timeLayout)})
-	}
-	t.SetStyle(table.StyleLight)
-	if !p.o.Terminal {
-		t.SetStyle(table.StyleDefault)
 	}
 	// The title takes what the fixed columns leave, wrapping at word breaks.
 	t.SetColumnConfigs([]table.ColumnConfig{{Number: 3, WidthMax: max(20, p.o.Width-75), WidthMaxEnforcer: text.WrapSoft}})
+	p.line("%s\n", t.Render())
+}
+
+// servers lists each server with the time its records cover and the
+// incidents that name it, by number.
+func (p *printer) servers(views []serverView, incs []Incident) {
+	if len(views) == 0 {
+		return
+	}
+	p.line("%s", p.bold("Servers"))
+	t := p.newTable()
+	t.AppendHeader(table.Row{"Server", "Records", "First record (UTC)", "Last record (UTC)", "Incidents"})
+	for _, v := range views {
+		records, first, last := "-", "-", "-"
+		if v.Read {
+			records, first, last = fmt.Sprint(v.Records), utcText(v.First), utcText(v.Last)
+		}
+		var nums []string
+		for _, i := range v.Incidents {
+			nums = append(nums, fmt.Sprintf("[%d] %s", i+1, strings.ToUpper(string(incs[i].Severity))))
+		}
+		t.AppendRow(table.Row{serverLabel(v.Name), records, first, last, strings.Join(nums, ", ")})
+	}
+	t.SetColumnConfigs([]table.ColumnConfig{
+		{Number: 1, WidthMax: 30, WidthMaxEnforcer: text.WrapHard},
+		{Number: 2, Align: text.AlignRight},
+		{Number: 5, WidthMax: max(20, p.o.Width-90), WidthMaxEnforcer: text.WrapSoft},
+	})
 	p.line("%s\n", t.Render())
 }
 
@@ -92,10 +136,42 @@ func (p *printer) severity(s patterns.Severity) string {
 	return label
 }
 
-func (p *printer) incident(n int, inc *patterns.Incident) {
-	p.line("[%d] %s  %s  (%s)", n, p.severity(inc.Severity), Clean(inc.Title, false), inc.Pattern)
-	p.line("    %d supporting events from %s to %s UTC", inc.Count,
+// bold and warn colour our own labels on a terminal only; log text is never
+// passed to them uncleaned.
+func (p *printer) bold(s string) string {
+	if !p.o.Terminal {
+		return s
+	}
+	return text.Bold.Sprint(s)
+}
+
+func (p *printer) warn(s string) string {
+	if !p.o.Terminal {
+		return s
+	}
+	return text.Colors{text.FgHiYellow, text.Bold}.Sprint(s)
+}
+
+func (p *printer) incident(n int, inc *Incident) {
+	known := ""
+	if inc.Known {
+		known = "  [known: in the baseline]"
+	}
+	p.line("[%d] %s  %s  (%s)%s", n, p.severity(inc.Severity), Clean(inc.Title, false), Clean(inc.Pattern, false), known)
+	p.line("    %d supporting %s from %s to %s UTC", inc.Count, plural(inc.Count, "record", "records"),
 		inc.FirstSeen.UTC().Format(timeLayout), inc.LastSeen.UTC().Format(timeLayout))
+	p.line("    Key %s, id %s", Clean(inc.Key, false), Clean(inc.ID, false))
+	// Only the fields that say where: the explanation tells the rest, and
+	// --format json or markdown lists every field.
+	var fields []string
+	for _, k := range mainFields {
+		if v, ok := inc.Fields[k]; ok {
+			fields = append(fields, k+" "+fieldString(v))
+		}
+	}
+	if len(fields) > 0 {
+		p.para("    ", strings.Join(fields, ", "))
+	}
 	p.line("")
 	p.para("    ", inc.Explanation)
 	p.evidence(inc.Evidence)
@@ -105,7 +181,9 @@ func (p *printer) incident(n int, inc *patterns.Incident) {
 		for i, st := range inc.Remedy {
 			p.para(fmt.Sprintf("    %d. ", i+1), st.Text)
 			if st.Command != "" {
-				p.line("         %s", Clean(st.Command, false))
+				for _, l := range strings.Split(Clean(st.Command, true), "\n") {
+					p.line("         %s", l)
+				}
 			}
 		}
 	}
@@ -116,19 +194,23 @@ func (p *printer) evidence(ev []patterns.Evidence) {
 	if len(ev) == 0 {
 		return
 	}
-	shown := ev
-	if p.o.Evidence >= 0 && len(ev) > p.o.Evidence {
-		shown = ev[:p.o.Evidence]
-	}
+	shown := shownEvidence(ev, p.o)
 	p.line("")
-	if len(shown) < len(ev) {
-		p.line("    Evidence (first %d of %d; --format json lists all):", len(shown), len(ev))
-	} else {
-		p.line("    Evidence:")
-	}
+	p.line("    Evidence:")
 	for _, e := range shown {
-		p.line("      %s  %s  %s", e.Time.UTC().Format(timeLayout), Clean(citation(e), false), e.Signature)
+		p.line("      %s  %s  %s", e.Time.UTC().Format(timeLayout), Clean(citation(e), false), Clean(e.Signature, false))
 	}
+	if more := len(ev) - len(shown); more > 0 {
+		p.line("      ... and %d more (--all-evidence or --format json lists all)", more)
+	}
+}
+
+// shownEvidence is the evidence a format for people lists.
+func shownEvidence(ev []patterns.Evidence, o Options) []patterns.Evidence {
+	if o.AllEvidence || len(ev) <= ShownEvidence {
+		return ev
+	}
+	return ev[:ShownEvidence]
 }
 
 // citation says where a piece of evidence is: file and record or line.
@@ -142,60 +224,44 @@ func citation(e patterns.Evidence) string {
 	return e.File
 }
 
-func (p *printer) summary(s *Summary) {
-	p.line("Scanned %d %s (%s), %d records in %s.", s.Inputs, plural(s.Inputs, "file", "files"),
-		sizeString(s.Bytes), s.Records, time.Duration(s.Duration).Round(time.Millisecond))
-	if s.Partial {
-		p.line("PARTIAL SCAN: %d damaged or unreadable %s; %d %s known lost. Everything else was read:",
-			len(s.Errors), plural(len(s.Errors), "part", "parts"), s.Lost, plural(s.Lost, "record", "records"))
-		for _, e := range s.Errors {
-			p.para("  - ", errorString(e))
-		}
+func (p *printer) summary(r *Result) {
+	s := &r.Summary
+	p.line("%s", p.bold("Summary"))
+	p.para("  ", fmt.Sprintf("Read %s: %d %s, %s, %d records in %s (%s).", s.inputsText(), s.Inputs,
+		plural(s.Inputs, "file", "files"), sizeString(s.Bytes), s.Records, s.durationText(), s.rateText()))
+	p.para("  ", fmt.Sprintf("Incidents: %s.", countIncidents(r.Incidents).text()))
+	if why := s.partialReasons(); len(why) > 0 {
+		p.line("  %s: %s. Everything else was read.", p.warn("PARTIAL SCAN"), strings.Join(why, ", "))
+	} else {
+		p.line("  Complete scan: every input was read whole.")
 	}
+	p.problems("Damaged or unreadable parts", s.Errors)
 	if n := len(s.Skipped); n > 0 {
-		p.line("Skipped %d %s that %s not an event log:", n, plural(n, "file", "files"), plural(n, "is", "are"))
+		p.line("  Skipped %d %s:", n, plural(n, "file", "files"))
 		for i, sk := range s.Skipped {
-			if i == 5 {
-				p.line("  ... and %d more (--format json lists all)", n-5)
+			if i == 5 && !p.o.AllEvidence {
+				p.line("    ... and %d more (--format json lists all)", n-5)
 				break
 			}
-			p.line("  - %s", Clean(sk.File, false))
+			p.para("    - ", sk.File+": "+sk.Reason)
 		}
+	}
+	p.problems("Warnings (nothing lost)", s.Warnings)
+}
+
+func (p *printer) problems(title string, errs []Error) {
+	if len(errs) == 0 {
+		return
+	}
+	p.line("  %s:", title)
+	for _, e := range errs {
+		p.para("    - ", errorString(e))
 	}
 }
 
 func errorString(e Error) string {
-	var where []string
-	if e.Chunk != nil {
-		where = append(where, fmt.Sprintf("chunk %d", *e.Chunk))
+	if w := e.where(); w != "" {
+		return fmt.Sprintf("%s (%s): %s", e.File, w, e.Message)
 	}
-	if e.Record != 0 {
-		where = append(where, fmt.Sprintf("record %d", e.Record))
-	}
-	if e.Line != 0 {
-		where = append(where, fmt.Sprintf("line %d", e.Line))
-	}
-	if len(where) == 0 {
-		return e.File + ": " + e.Message
-	}
-	return fmt.Sprintf("%s (%s): %s", e.File, strings.Join(where, ", "), e.Message)
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}
-
-func sizeString(b int64) string {
-	switch {
-	case b >= 1<<30:
-		return fmt.Sprintf("%.1f GiB", float64(b)/(1<<30))
-	case b >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20))
-	case b >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(b)/(1<<10))
-	}
-	return fmt.Sprintf("%d bytes", b)
+	return e.File + ": " + e.Message
 }

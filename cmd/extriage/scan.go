@@ -5,7 +5,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/extriage/extriage/evtx"
@@ -16,17 +15,18 @@ import (
 
 type scanCmd struct {
 	Paths       []string `arg:"" name:"path" help:"Files or folders to scan. Folders are searched recursively; the kind of each file is read from its content, not its name."`
-	Format      string   `short:"f" enum:"table,json," default:"" help:"Output format: table (for a terminal) or json (one document, for scripts). Default: from the extension of --output, else table."`
-	Output      string   `short:"o" placeholder:"FILE" help:"Write the report to FILE instead of standard output. Its extension picks the format when --format is not given (.json)."`
+	Format      string   `short:"f" enum:"table,json,ndjson,markdown,html,csv," default:"" help:"Output format: table (for a terminal), json (one document) or ndjson (one incident a line) for scripts, markdown (for a ticket), html (one self-contained file), csv (for a spreadsheet). Default: from the extension of --output, else table."`
+	Output      string   `short:"o" placeholder:"FILE" help:"Write the report to FILE instead of standard output. Its extension picks the format when --format is not given (.json .ndjson .md .html .csv .txt)."`
 	Jobs        int      `short:"j" default:"0" help:"Number of chunks decoded at once. 0 uses every core."`
 	Patterns    []string `placeholder:"DIR" help:"Folder of extra pattern YAML files, read after the built-in catalog: they add patterns, override built-in ones by id, or disable them. Repeatable."`
-	Evidence    int      `default:"5" help:"Evidence records listed per incident in the table (the JSON always lists all)."`
+	AllEvidence bool     `name:"evidence" help:"List every evidence record of an incident, not the first 5 (table, markdown, html); one CSV row per record. JSON always lists all."`
 	NoPrefilter bool     `name:"no-prefilter" help:"Decode every record's values, even those no pattern can match. Slower; for checking that the prefilter changes nothing."`
 	Timezone    string   `placeholder:"ZONE" help:"Time zone of the local times in Get-MessageTrackingLog CSV exports: an offset such as -05:00 or an IANA name such as America/Chicago (follows daylight saving time). Without it such times are read as UTC and the report says so."`
 	Since       string   `placeholder:"WHEN" help:"Only records at or after WHEN: an RFC 3339 time (2024-02-03T09:00:00Z; a date alone is midnight UTC) or a duration back from now (72h, 7d)."`
 	Until       string   `placeholder:"WHEN" help:"Only records at or before WHEN, written as for --since."`
 	MinSeverity string   `name:"min-severity" default:"info" placeholder:"LEVEL" help:"Report only incidents of this severity or higher: info, low, medium, high, critical."`
 	FailOn      string   `name:"fail-on" default:"info" placeholder:"LEVEL" help:"Exit 1 when an incident of this severity or higher is found (info, low, medium, high, critical), or never (none). Known incidents (--baseline) never count."`
+	Baseline    string   `placeholder:"FILE" help:"A previous JSON or NDJSON report of extriage: incidents with an id in it are marked known and do not make the exit code 1."`
 	Quiet       bool     `short:"q" help:"Print no report on standard output and no notes on standard error, only errors: the exit code says what was found. A report asked for with --output is still written."`
 	DateFormat  string   `name:"date-format" placeholder:"ORDER" help:"Day/month order of culture-formatted dates in Get-MessageTrackingLog CSV exports: dmy (07.10.2020 is 7 October) or mdy (10/7/2020 is 7 October). Default: proved from the file, or assumed and reported."`
 }
@@ -58,9 +58,9 @@ func (s *scanCmd) Run(e *env) error {
 		return err
 	}
 	res := s.scan(m, topts, sel.window, e.stderr)
-	res.Incidents = sel.keep(res.Incidents)
+	res.Incidents = sel.keep(report.Wrap(res.found, sel.known))
 	if !s.Quiet || s.Output != "" {
-		if err := report.Write(out, format, res, terminalOptions(out, s.Evidence)); err != nil {
+		if err := report.Write(out, format, &res.Result, terminalOptions(out, s.AllEvidence)); err != nil {
 			return fmt.Errorf("cannot write the report: %w", err)
 		}
 	}
@@ -75,13 +75,14 @@ func (s *scanCmd) format() (string, error) {
 	if s.Format != "" {
 		return s.Format, nil
 	}
-	switch strings.ToLower(filepath.Ext(s.Output)) {
-	case ".json":
-		return "json", nil
-	case "", ".txt", ".log":
+	if s.Output == "" || s.Output == "-" || filepath.Ext(s.Output) == "" {
 		return "table", nil
 	}
-	return "", fmt.Errorf("cannot tell the format from the extension of %q: use --format table or --format json", s.Output)
+	f, err := report.FormatFor(s.Output)
+	if err != nil {
+		return "", fmt.Errorf("%w, or --format", err)
+	}
+	return f, nil
 }
 
 // openOutput checks the output path before the scan starts, so a long scan
@@ -97,8 +98,12 @@ func (s *scanCmd) openOutput(stdout io.Writer) (io.Writer, func(), error) {
 	return f, func() { f.Close() }, nil
 }
 
-// result is everything a reporter needs.
-type result = report.Result
+// result is a scan's report, and the incidents found before the scripting
+// flags selected from them.
+type result struct {
+	report.Result
+	found []patterns.Incident
+}
 
 func (s *scanCmd) scan(m *patterns.Matcher, topts trace.Options, w window, stderr io.Writer) *result {
 	start := time.Now()
@@ -136,7 +141,7 @@ func (s *scanCmd) scan(m *patterns.Matcher, topts trace.Options, w window, stder
 	sum.Servers = sc.spans.list()
 	sum.Duration = report.Duration(time.Since(start))
 	sum.Partial = len(sum.Errors) > 0
-	return &result{Summary: sum, Incidents: sc.cor.Incidents()}
+	return &result{Result: report.Result{Summary: sum}, found: sc.cor.Incidents()}
 }
 
 // traceOptions reads --timezone and --date-format before anything is
@@ -158,6 +163,7 @@ type selection struct {
 	window      window
 	minSeverity patterns.Severity
 	failOn      patterns.Severity
+	known       map[string]bool // incident ids from --baseline
 }
 
 // selection reads the scripting flags before the scan starts.
@@ -170,12 +176,19 @@ func (s *scanCmd) selection(now time.Time) (selection, error) {
 	if sel.minSeverity, err = parseSeverity("--min-severity", s.MinSeverity, false); err != nil {
 		return sel, err
 	}
-	sel.failOn, err = parseSeverity("--fail-on", s.FailOn, true)
-	return sel, err
+	if sel.failOn, err = parseSeverity("--fail-on", s.FailOn, true); err != nil {
+		return sel, err
+	}
+	if s.Baseline != "" {
+		if sel.known, err = report.ReadBaseline(s.Baseline); err != nil {
+			return sel, fmt.Errorf("--baseline: %w", err)
+		}
+	}
+	return sel, nil
 }
 
 // keep drops the incidents below --min-severity.
-func (sel selection) keep(incs []patterns.Incident) []patterns.Incident {
+func (sel selection) keep(incs []report.Incident) []report.Incident {
 	out := incs[:0]
 	for _, inc := range incs {
 		if atLeast(inc.Severity, sel.minSeverity) {
@@ -186,7 +199,8 @@ func (sel selection) keep(incs []patterns.Incident) []patterns.Incident {
 }
 
 // exitCode: damage wins over incidents, so a script never mistakes a
-// partial scan for a complete one. Only incidents at or above failOn count.
+// partial scan for a complete one. Only new incidents at or above failOn
+// count: one already in the baseline is known.
 func exitCode(r *result, failOn patterns.Severity) int {
 	switch {
 	case r.Summary.Inputs == 0: // nothing could be scanned, whatever the reason
@@ -195,7 +209,7 @@ func exitCode(r *result, failOn patterns.Severity) int {
 		return exitPartial
 	}
 	for _, inc := range r.Incidents {
-		if atLeast(inc.Severity, failOn) {
+		if !inc.Known && atLeast(inc.Severity, failOn) {
 			return exitIncidents
 		}
 	}

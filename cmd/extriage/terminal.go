@@ -10,8 +10,8 @@ import (
 
 // terminalOptions sizes and colours the report only when it goes to a
 // terminal; piped output stays plain so scripts and files get no escapes.
-func terminalOptions(w io.Writer, evidence int) report.Options {
-	o := report.Options{Evidence: evidence}
+func terminalOptions(w io.Writer, allEvidence bool) report.Options {
+	o := report.Options{AllEvidence: allEvidence}
 	f, ok := w.(*os.File)
 	if !ok || !term.IsTerminal(int(f.Fd())) {
 		return o

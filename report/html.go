@@ -1,0 +1,195 @@
+package report
+
+import (
+	_ "embed"
+	"fmt"
+	"html/template"
+	"io"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+)
+
+type htmlReporter struct{}
+
+//go:embed html.tmpl
+var htmlSource string
+
+// htmlTemplate is parsed once. html/template escapes every value by the
+// context it lands in, so a log string can only ever be text: the template
+// passes no value as template.HTML, CSS, JS or URL.
+var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
+	"add": func(a, b int) int { return a + b }, // SVG coordinates
+}).Parse(htmlSource))
+
+// Report writes one self-contained HTML file: styles inline, the timeline
+// drawn as inline SVG, no script and nothing fetched, so it opens offline,
+// mails as one attachment and prints. Its Content-Security-Policy forbids
+// scripts and loads even if a browser bug let markup through.
+func (htmlReporter) Report(w io.Writer, r *Result, o Options) error {
+	return htmlTemplate.Execute(w, newHTMLPage(r, o))
+}
+
+// htmlPage is what the template shows. Every string in it is cleaned of
+// control sequences (Clean); the template escapes it.
+type htmlPage struct {
+	Started    string
+	Partial    string // why the scan is partial; "" when complete
+	Tally      string
+	Severities []htmlSeverity
+	Incidents  []htmlIncident
+	Servers    []htmlServer
+	Summary    htmlSummary
+}
+
+type htmlSeverity struct {
+	Class, Label string
+	Count, Known int
+}
+
+type htmlIncident struct {
+	N                   int
+	Class, Severity     string
+	Title, Pattern, Key string
+	ID                  string
+	Count               int
+	First, Last         string
+	Known               bool
+	Fields              []htmlField
+	Explanation         []string
+	Remedy              []htmlStep
+	Timeline            timeline
+	Evidence            []htmlEvidence
+	Total, More         int
+}
+
+type htmlField struct{ Name, Value string }
+
+type htmlStep struct{ Text, Command string }
+
+type htmlEvidence struct {
+	Time, File, Where, Signature, Message string
+	Class                                 int
+}
+
+type htmlServer struct {
+	Name                 string
+	Records, First, Last string // "" when the scan kept no count for the server
+	Incidents            []htmlRef
+}
+
+// htmlRef links to an incident by its number: the anchor is ours, never
+// built from log text.
+type htmlRef struct {
+	N                      int
+	Class, Severity, Title string
+}
+
+type htmlSummary struct {
+	Inputs, Size, Duration, Rate string
+	Files, Records, Lost         int
+	Span                         string
+	Errors, Warnings             []htmlProblem
+	Skipped                      []htmlProblem
+}
+
+type htmlProblem struct{ File, Where, Message string }
+
+func newHTMLPage(r *Result, o Options) htmlPage {
+	s := &r.Summary
+	p := htmlPage{Partial: strings.Join(s.partialReasons(), ", "), Tally: countIncidents(r.Incidents).text()}
+	if !s.Started.IsZero() {
+		p.Started = s.Started.UTC().Format(timeLayout)
+	}
+	t := countIncidents(r.Incidents)
+	for _, sev := range severities {
+		p.Severities = append(p.Severities, htmlSeverity{Class: string(sev), Label: strings.ToUpper(string(sev)), Count: t.by[sev], Known: t.knownBy[sev]})
+	}
+	for i := range r.Incidents {
+		p.Incidents = append(p.Incidents, newHTMLIncident(i+1, &r.Incidents[i], o))
+	}
+	for _, v := range serverViews(r) {
+		sv := htmlServer{Name: serverLabel(v.Name)}
+		if v.Read {
+			sv.Records, sv.First, sv.Last = fmt.Sprint(v.Records), utcText(v.First), utcText(v.Last)
+		}
+		for _, i := range v.Incidents {
+			inc := &r.Incidents[i]
+			sv.Incidents = append(sv.Incidents, htmlRef{N: i + 1, Class: severityClass(inc),
+				Severity: strings.ToUpper(Clean(string(inc.Severity), false)), Title: Clean(inc.Title, false)})
+		}
+		p.Servers = append(p.Servers, sv)
+	}
+	p.Summary = newHTMLSummary(s)
+	return p
+}
+
+func newHTMLIncident(n int, inc *Incident, o Options) htmlIncident {
+	h := htmlIncident{N: n, Class: severityClass(inc), Severity: strings.ToUpper(Clean(string(inc.Severity), false)),
+		Title: Clean(inc.Title, false), Pattern: Clean(inc.Pattern, false), Key: Clean(inc.Key, false),
+		ID: Clean(inc.ID, false), Count: inc.Count, Known: inc.Known,
+		First: inc.FirstSeen.UTC().Format(timeLayout), Last: inc.LastSeen.UTC().Format(timeLayout),
+		Timeline: newTimeline(inc), Total: len(inc.Evidence)}
+	for _, k := range slices.Sorted(maps.Keys(inc.Fields)) {
+		h.Fields = append(h.Fields, htmlField{Name: Clean(k, false), Value: Clean(fieldString(inc.Fields[k]), false)})
+	}
+	for _, para := range strings.Split(Clean(inc.Explanation, true), "\n") {
+		if strings.TrimSpace(para) != "" {
+			h.Explanation = append(h.Explanation, para)
+		}
+	}
+	for _, st := range inc.Remedy {
+		h.Remedy = append(h.Remedy, htmlStep{Text: Clean(st.Text, false), Command: Clean(st.Command, true)})
+	}
+	classes := map[string]int{}
+	for _, l := range h.Timeline.Lanes {
+		classes[l.Signature] = l.Class
+	}
+	shown := shownEvidence(inc.Evidence, o)
+	for _, e := range shown {
+		sig := Clean(e.Signature, false)
+		h.Evidence = append(h.Evidence, htmlEvidence{Time: e.Time.UTC().Format(timeLayout), File: Clean(e.File, false),
+			Where: where(e), Signature: sig, Message: Clean(e.Message, false), Class: classes[sig]})
+	}
+	h.More = len(inc.Evidence) - len(shown)
+	return h
+}
+
+// severityClass is the CSS class of an incident's severity: one of ours,
+// never the raw value, which comes from a catalog the user may extend.
+func severityClass(inc *Incident) string {
+	if inc.Severity.Rank() < 0 {
+		return "unknown"
+	}
+	return string(inc.Severity)
+}
+
+func newHTMLSummary(s *Summary) htmlSummary {
+	h := htmlSummary{Inputs: s.inputsText(), Size: sizeString(s.Bytes), Duration: s.durationText(), Rate: s.rateText(),
+		Files: s.Inputs, Records: s.Records, Lost: s.Lost}
+	var first, last time.Time
+	for _, sv := range s.Servers {
+		if first.IsZero() || sv.First.Before(first) {
+			first = sv.First
+		}
+		if sv.Last.After(last) {
+			last = sv.Last
+		}
+	}
+	if !first.IsZero() {
+		h.Span = first.UTC().Format(timeLayout) + " to " + last.UTC().Format(timeLayout) + " UTC"
+	}
+	problems := func(errs []Error) []htmlProblem {
+		var out []htmlProblem
+		for _, e := range errs {
+			out = append(out, htmlProblem{File: Clean(e.File, false), Where: e.where(), Message: Clean(e.Message, false)})
+		}
+		return out
+	}
+	h.Errors, h.Warnings = problems(s.Errors), problems(s.Warnings)
+	for _, sk := range s.Skipped {
+		h.Skipped = append(h.Skipped, htmlProblem{File: Clean(sk.File, false), Message: Clean(sk.Reason, false)})
+	}
+	return h
+}
