@@ -138,7 +138,7 @@ func (m *mdWriter) evidence(ev []patterns.Evidence) {
 	}
 	m.line("")
 	if more := len(ev) - len(shown); more > 0 {
-		m.line("... and %d more (--all-evidence or --format json lists all).\n", more)
+		m.line("... and %d more (--evidence or --format json lists all).\n", more)
 	}
 }
 

@@ -201,7 +201,7 @@ func (p *printer) evidence(ev []patterns.Evidence) {
 		p.line("      %s  %s  %s", e.Time.UTC().Format(timeLayout), Clean(citation(e), false), Clean(e.Signature, false))
 	}
 	if more := len(ev) - len(shown); more > 0 {
-		p.line("      ... and %d more (--all-evidence or --format json lists all)", more)
+		p.line("      ... and %d more (--evidence or --format json lists all)", more)
 	}
 }
 

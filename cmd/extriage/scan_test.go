@@ -308,3 +308,47 @@ func TestGolden(t *testing.T) {
 		})
 	}
 }
+
+// A run with --baseline of its own previous JSON report exits 0 and marks
+// every incident known; a new incident still fails the run.
+func TestBaseline(t *testing.T) {
+	dir := t.TempDir()
+	base := filepath.Join(dir, "base.json")
+	field := filepath.Join(fixtures, "evtx", "field-case")
+	var out, errOut bytes.Buffer
+	if code := run([]string{"scan", "-o", base, field}, &out, &errOut); code != exitIncidents {
+		t.Fatalf("first run exit %d: %s", code, errOut.String())
+	}
+	out.Reset()
+	code := run([]string{"scan", "-f", "json", "--baseline", base, field}, &out, &errOut)
+	if code != exitClean {
+		t.Errorf("rerun with its own baseline: exit %d, want 0", code)
+	}
+	var raw struct {
+		Incidents []struct {
+			ID    string `json:"id"`
+			Known bool   `json:"known"`
+		} `json:"incidents"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &raw); err != nil {
+		t.Fatal(err)
+	}
+	if len(raw.Incidents) == 0 {
+		t.Fatal("no incidents in the rerun")
+	}
+	for _, inc := range raw.Incidents {
+		if !inc.Known {
+			t.Errorf("incident %s not marked known", inc.ID)
+		}
+	}
+	// Another fixture's incident is new against this baseline.
+	if _, code := scanJSON(t, "--baseline", base, field, filepath.Join(fixtures, "evtx", "low-disk")); code != exitIncidents {
+		t.Errorf("a new incident beside known ones: exit %d, want 1", code)
+	}
+	out.Reset()
+	errOut.Reset()
+	if code := run([]string{"scan", "--baseline", filepath.Join(dir, "missing.json"), field}, &out, &errOut); code != exitError ||
+		!strings.Contains(errOut.String(), "missing.json") {
+		t.Errorf("missing baseline: exit %d, want 2 and the file named; stderr: %s", code, errOut.String())
+	}
+}
