@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"hash/crc32"
+	"time"
 )
 
 const (
@@ -31,6 +32,7 @@ type chunkResult struct {
 	records  int // records read: decoded, or recognised and passed over
 	filtered int // of records, those the caller's filter did not want
 	lost     int // records known to exist that could not be read
+	spans    map[string]Span
 }
 
 // chunkDecoder decodes one chunk. It is used by one goroutine only:
@@ -45,6 +47,11 @@ type chunkDecoder struct {
 	tmplErrs   map[int]error
 	res        chunkResult
 	recordNote string // a problem found while decoding the current record
+
+	// The previous record's computer, raw and decoded: a log names one
+	// computer, so its name is decoded once, not once per record.
+	lastComputerRaw []byte
+	lastComputer    string
 }
 
 // decodeChunk decodes the chunk in data (fewer than 64 KiB when the file is
@@ -192,11 +199,13 @@ func (c *chunkDecoder) record(off, size int, id uint64) {
 	c.res.records++
 	ev := Event{File: c.file, Chunk: c.index, RecordID: id}
 	in.header(&ev)
+	written := fileTime(c.u64(off + 16))
+	c.span(c.computerOf(in), written)
 	if c.opts.Want != nil && !c.opts.Want(ev.Channel, ev.Provider, ev.EventID) {
 		c.res.filtered++
 		return
 	}
-	ev.Time = fileTime(c.u64(off + 16))
+	ev.Time = written
 	c.fill(in, &ev)
 	if c.recordNote != "" {
 		c.problem(off, id, "part of the record could not be decoded: "+c.recordNote)
@@ -220,4 +229,26 @@ func (c *chunkDecoder) template(off int) (*template, error) {
 	}
 	c.templates[off] = t
 	return t, nil
+}
+
+// span counts a record, filtered or not, in its computer's time span.
+func (c *chunkDecoder) span(computer string, t time.Time) {
+	if c.res.spans == nil {
+		c.res.spans = map[string]Span{}
+	}
+	c.res.spans[computer] = c.res.spans[computer].add(Span{Records: 1, First: t, Last: t})
+}
+
+// computerOf returns the record's computer name, decoding it only when its
+// bytes differ from the previous record's.
+func (c *chunkDecoder) computerOf(in *instance) string {
+	it := in.t.computer
+	if it == nil || it.sub < 0 || it.sub >= len(in.values) {
+		return in.text(it)
+	}
+	raw := in.values[it.sub].b
+	if c.lastComputerRaw == nil || !bytes.Equal(raw, c.lastComputerRaw) {
+		c.lastComputerRaw, c.lastComputer = raw, in.text(it)
+	}
+	return c.lastComputer
 }

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"time"
 )
 
 // Options tune a read.
@@ -51,6 +52,30 @@ type Stats struct {
 	Lost        int // records known to exist that could not be read
 	Dirty       bool
 	Problems    []Problem
+	// Computers gives, per System/Computer, the records read and the span of
+	// their written times, counting records Want declined too.
+	Computers map[string]Span
+}
+
+// Span is the number of records of one computer and the times they cover.
+type Span struct {
+	Records     int
+	First, Last time.Time
+}
+
+// add merges two spans.
+func (s Span) add(o Span) Span {
+	if s.Records == 0 {
+		return o
+	}
+	s.Records += o.Records
+	if o.First.Before(s.First) {
+		s.First = o.First
+	}
+	if o.Last.After(s.Last) {
+		s.Last = o.Last
+	}
+	return s
 }
 
 // Damaged reports whether any part of the file could not be read.
@@ -170,6 +195,12 @@ func (st *Stats) add(res slotResult) {
 	st.Filtered += res.filtered
 	st.Lost += res.lost
 	st.Problems = append(st.Problems, res.problems...)
+	for name, sp := range res.spans {
+		if st.Computers == nil {
+			st.Computers = map[string]Span{}
+		}
+		st.Computers[name] = st.Computers[name].add(sp)
+	}
 }
 
 // readSlot reads the 64 KiB slot of chunk index and decodes it. buf is

@@ -39,6 +39,9 @@ func (sc *scanner) evtx(path string) {
 		sc.match()
 	})
 	addEvtx(sc.sum, path, st, err)
+	for name, sp := range st.Computers {
+		sc.spans.merge(name, sp.Records, sp.First, sp.Last, !sp.First.IsZero())
+	}
 }
 
 func (sc *scanner) trace(path string) {

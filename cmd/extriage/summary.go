@@ -31,24 +31,32 @@ func addEvtx(sum *report.Summary, path string, st evtx.Stats, err error) {
 	}
 }
 
-// spans tracks the time span of each server's records.
+// spans tracks the time span of each server's records, under the name
+// Exchange prints: the host part, upper-case (SERVER3.contoso.local and
+// server3 are SERVER3), so evtx and trace inputs of one server meet.
 type spans map[string]*report.Server
 
 func (s spans) add(server string, t time.Time, known bool) {
-	sp := s[server]
+	s.merge(server, 1, t, t, known)
+}
+
+func (s spans) merge(server string, records int, first, last time.Time, known bool) {
+	host, _, _ := strings.Cut(strings.TrimSpace(server), ".")
+	name := strings.ToUpper(host)
+	sp := s[name]
 	if sp == nil {
-		sp = &report.Server{Name: server}
-		s[server] = sp
+		sp = &report.Server{Name: name}
+		s[name] = sp
 	}
-	sp.Records++
+	sp.Records += records
 	if !known {
 		return
 	}
-	if sp.First.IsZero() || t.Before(sp.First) {
-		sp.First = t
+	if sp.First.IsZero() || first.Before(sp.First) {
+		sp.First = first
 	}
-	if t.After(sp.Last) {
-		sp.Last = t
+	if last.After(sp.Last) {
+		sp.Last = last
 	}
 }
 
