@@ -118,7 +118,7 @@ func TestAutoForwardDropped(t *testing.T) {
 	if !strings.Contains(inc.Remedy[2].Command, "New-RemoteDomain -Name \"outside.example\"") {
 		t.Errorf("remedy does not offer a remote domain for outside.example: %+v", inc.Remedy)
 	}
-	if ev := inc.Evidence[0].Message; !strings.Contains(ev, "DROP "+lee+" -> "+home+": 250 2.1.5 RESOLVER.MSGTYPE.AF") {
+	if ev := inc.Evidence[0].Message; !strings.Contains(ev, "DROP to "+home+`, subject "weekly report": 250 2.1.5 RESOLVER.MSGTYPE.AF`) {
 		t.Errorf("evidence message %q", ev)
 	}
 }

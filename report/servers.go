@@ -69,17 +69,28 @@ func serverViews(r *Result) []serverView {
 	return out
 }
 
-// incidentServers returns the servers an incident names: its server field,
+// incidentServers returns the servers an incident names: its server or
+// servers field (mail-flow incidents list every server that logged them),
 // else the parts of its key (DB1\SERVER3) that are servers the scan read.
 // A key part that is no known server (DB1) is not guessed to be one.
 func incidentServers(inc *Incident, known map[string]*serverView) []string {
-	switch v := inc.Fields["server"].(type) {
-	case string:
-		if v != "" {
-			return []string{v}
+	for _, field := range []string{"server", "servers"} {
+		var names []string
+		switch v := inc.Fields[field].(type) {
+		case string:
+			names = []string{v}
+		case []string:
+			names = v
 		}
-	case []string:
-		return slices.DeleteFunc(slices.Clone(v), func(s string) bool { return s == "" })
+		var out []string
+		for _, n := range names {
+			if n = hostName(n); n != "" && !slices.Contains(out, n) {
+				out = append(out, n)
+			}
+		}
+		if len(out) > 0 {
+			return out
+		}
 	}
 	var names []string
 	for _, part := range strings.FieldsFunc(inc.Key, func(r rune) bool { return r == '\\' || r == '/' }) {
@@ -97,4 +108,11 @@ func serverLabel(name string) string {
 		return "(no server named)"
 	}
 	return Clean(name, false)
+}
+
+// hostName is a server as the summary names it: the host part of an FQDN,
+// upper-case, as Exchange prints server names.
+func hostName(s string) string {
+	host, _, _ := strings.Cut(strings.TrimSpace(s), ".")
+	return strings.ToUpper(host)
 }

@@ -199,6 +199,11 @@ func (p *printer) evidence(ev []patterns.Evidence) {
 	p.line("    Evidence:")
 	for _, e := range shown {
 		p.line("      %s  %s  %s", e.Time.UTC().Format(timeLayout), Clean(citation(e), false), Clean(e.Signature, false))
+		// What the record said, on one line: enough to recognise a message
+		// by its subject or an event by its reason; JSON has it whole.
+		if msg := Clean(e.Message, false); msg != "" {
+			p.line("        %s", text.Trim(msg, max(20, p.o.Width-8)))
+		}
 	}
 	if more := len(ev) - len(shown); more > 0 {
 		p.line("      ... and %d more (--evidence or --format json lists all)", more)

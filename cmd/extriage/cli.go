@@ -45,6 +45,8 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 		kong.Writers(stdout, stderr),
 		kong.Exit(func(code int) { exited = code; panic(exitStatus(code)) }),
 		kong.UsageOnError(),
+		// "--timezone -05:00" is how admins write a zone west of UTC.
+		kong.WithHyphenPrefixedParameters(true),
 		kong.Bind(&env{stdout: stdout, stderr: stderr}),
 	)
 	if err != nil {

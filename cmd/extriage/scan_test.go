@@ -6,10 +6,10 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -222,8 +222,11 @@ func TestScanAllFixtures(t *testing.T) {
 			want++
 		}
 	}
+	for _, f := range loadTraceFacts(t) {
+		want += len(f.Incidents) // each sender and recipient is in one file only
+	}
 	if len(doc.Incidents) != want {
-		t.Errorf("%d incidents, want one per positive fixture (%d)", len(doc.Incidents), want)
+		t.Errorf("%d incidents, want those of every positive fixture (%d)", len(doc.Incidents), want)
 	}
 	if doc.SchemaVersion != 1 {
 		t.Errorf("schema_version %d", doc.SchemaVersion)
@@ -283,27 +286,35 @@ func TestExitCodes(t *testing.T) {
 	}
 }
 
-// TestGolden compares whole reports of the field case with files in
-// testdata/; run with -update after an intended change and review the diff.
+// TestGolden compares whole reports in every format with files in
+// testdata/: HA and trace incidents together, damage, hostile subjects.
+// The clock is stopped so times and throughput are fixed. Run with -update
+// after an intended change and review the diff.
 func TestGolden(t *testing.T) {
-	volatile := regexp.MustCompile(`("started": )"[^"]*"|("duration_seconds": )[0-9.]+|( records in )[0-9.]+[µm]?s|` +
-		`("records_per_second": |"bytes_per_second": )[0-9.]+|[0-9.]+ MiB/s, [0-9]+ records/s`)
-	for _, format := range []string{"json", "table"} {
+	stopped := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	now = func() time.Time { return stopped }
+	defer func() { now = time.Now }()
+	inputs := []string{
+		filepath.Join(fixtures, "evtx", "field-case"),
+		filepath.Join(fixtures, "evtx", "damaged-zeroed-signature"),
+		filepath.Join(fixtures, "trace", "af-tracking-log"),
+		filepath.Join(fixtures, "trace", "extended-report"),
+		filepath.Join(fixtures, "trace", "damaged-ragged"),
+	}
+	for _, format := range []string{"json", "table", "ndjson", "markdown", "html", "csv"} {
 		t.Run(format, func(t *testing.T) {
 			var out, errOut bytes.Buffer
-			run([]string{"scan", "--format", format, filepath.Join(fixtures, "evtx", "field-case"),
-				filepath.Join(fixtures, "evtx", "damaged-zeroed-signature")}, &out, &errOut)
-			got := volatile.ReplaceAllString(out.String(), "${1}${2}${3}${4}X")
-			golden := filepath.Join("testdata", "field-case."+format)
+			run(append([]string{"scan", "--format", format, "--since", "2000-01-01"}, inputs...), &out, &errOut)
+			golden := filepath.Join("testdata", "fixtures."+format)
 			if *update {
-				os.WriteFile(golden, []byte(got), 0o644)
+				os.WriteFile(golden, out.Bytes(), 0o644)
 			}
 			want, err := os.ReadFile(golden)
 			if err != nil {
 				t.Fatalf("%v (run go test ./cmd/extriage -update to create it)", err)
 			}
-			if got != string(want) {
-				t.Errorf("report differs from %s (run with -update and review the diff):\n%s", golden, got)
+			if !bytes.Equal(out.Bytes(), want) {
+				t.Errorf("report differs from %s (run with -update and review the diff); stderr: %s", golden, errOut.String())
 			}
 		})
 	}
