@@ -45,10 +45,10 @@ type traceIncident struct {
 // traceReport is the part of the JSON report these tests read.
 type traceReport struct {
 	Summary struct {
-		Inputs   int `json:"inputs"`
-		Records  int `json:"records"`
-		Lost     int `json:"records_lost"`
-		Errors   []struct {
+		Inputs  int `json:"inputs"`
+		Records int `json:"records"`
+		Lost    int `json:"records_lost"`
+		Errors  []struct {
 			File    string `json:"file"`
 			Line    int64  `json:"line"`
 			Message string `json:"message"`
