@@ -29,6 +29,11 @@ func FuzzRead(f *testing.F) {
 		// The same bytes as a stream, in awkward pieces: the same result.
 		m := 0
 		sst, serr := ReadStream("fuzz.evtx", &oddReader{r: bytes.NewReader(data), sizes: []int{4095, 1, 65537}}, Options{Jobs: 3}, func(*Event) { m++ })
+		if err != nil {
+			// A stream refused is read no further than needed, so only the
+			// error is compared.
+			sst.Bytes = st.Bytes
+		}
 		if serr != err || m != n || !reflect.DeepEqual(sst, st) {
 			t.Fatalf("as a stream: %d events, error %v, stats %+v; as a file: %d, %v, %+v", m, serr, sst, n, err, st)
 		}
