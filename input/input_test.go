@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/extriage/extriage/trace"
 )
 
 // cutInside returns z cut off keep bytes into the data of member name.
@@ -324,6 +326,20 @@ func TestStdinKeepsHead(t *testing.T) {
 	}
 	if _, err := in.Open(); err == nil {
 		t.Errorf("standard input opened twice")
+	}
+	// The same log, on standard input and in a zip, read by package trace.
+	p := writeFile(t, t.TempDir(), "t.zip", makeZip(t, entry{name: "SERVER1/MSGTRK.LOG", data: []byte(long)}))
+	for _, ex := range []Expansion{Expand([]string{"-"}, Options{Stdin: strings.NewReader(long)}), Expand([]string{p}, Options{})} {
+		in := ex.Inputs[0]
+		rc, err := in.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := trace.Read(in.Name, rc, trace.Options{}, nil)
+		rc.Close()
+		if err != nil || st.Rows != 201 || in.Dialect != trace.DialectTrackingLog {
+			t.Errorf("%s: %d rows, %v (dialect %v)", in.Name, st.Rows, err, in.Dialect)
+		}
 	}
 }
 
