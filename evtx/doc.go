@@ -12,6 +12,12 @@
 // Values are decoded here from their raw bytes, because golang-evtx's value
 // parser loses empty strings in string arrays and mangles several types.
 // None of golang-evtx's types appear in this package's API.
+//
+// Input is read front to back, one 64 KiB slot at a time, by one goroutine
+// that hands the slots to the decoding workers: a file ([ReadFile], [Read])
+// and a stream that cannot seek, such as a compressed zip member
+// ([ReadStream]), take the same path, and memory is bounded by the number
+// of workers, not by the size of the input.
 package evtx
 
 import (

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"sync"
 	"time"
 )
 
@@ -102,26 +103,141 @@ func ReadFile(path string, opts Options, emit func(*Event)) (Stats, error) {
 // file order, from the calling goroutine. Chunks are decoded in parallel;
 // at most a few chunks' events are held at once. Damage never stops the
 // read: every readable record is emitted and every damaged part is listed
-// in the returned Stats. The error is for input that is not an .evtx file
-// or cannot be read at all.
+// in the returned Stats, including a chunk slot that r cannot read, which
+// is skipped. The error is for input that is not an .evtx file or cannot
+// be read at all.
+//
+// Read and ReadStream share one reader: r is read front to back, one 64 KiB
+// slot at a time.
 func Read(name string, r io.ReaderAt, size int64, opts Options, emit func(*Event)) (Stats, error) {
-	st := Stats{Bytes: size}
+	return read(name, &atSource{r: r, end: size}, opts, emit)
+}
+
+// ReadStream is Read for input that can only be read front to back, such as
+// a compressed member of a zip archive or standard input, of known or
+// unknown size. It reads r to its end (io.EOF) and never holds more than a
+// few 64 KiB chunk slots and their events, however long the input: one
+// goroutine reads the slots in order while Options.Jobs goroutines decode
+// them, and events are emitted in file order from the calling goroutine.
+// Stats.Bytes is the number of bytes read.
+//
+// Unlike a file, a stream cannot skip a part it failed to read: when r
+// returns an error other than io.EOF, the bytes of the slot it was reading
+// are decoded as far as they go (as if the file ended there), the read
+// stops, and the error is returned, wrapping r's, together with the Stats
+// of everything read before it. Every event those Stats count has been
+// emitted.
+func ReadStream(name string, r io.Reader, opts Options, emit func(*Event)) (Stats, error) {
+	return read(name, &streamSource{r: r}, opts, emit)
+}
+
+// source hands out an input's bytes front to back.
+type source interface {
+	// fill reads the next len(p) bytes into p. Fewer with a nil error
+	// means that the input ends there; on an error, n bytes were read.
+	fill(p []byte) (n int, err error)
+	// resumable tells whether the bytes after a failed fill can still be
+	// read (the bytes that fill was asked for are then passed over).
+	resumable() bool
+	// size is the input's size as far as it is known: the size given, or
+	// the bytes read.
+	size() int64
+}
+
+// atSource reads an io.ReaderAt of known size.
+type atSource struct {
+	r        io.ReaderAt
+	off, end int64 // end is the size
+	ended    bool
+}
+
+func (s *atSource) fill(p []byte) (int, error) {
+	if s.ended || s.off >= s.end {
+		return 0, nil
+	}
+	want := int(min(int64(len(p)), s.end-s.off))
+	n, err := s.r.ReadAt(p[:want], s.off)
+	s.off += int64(want)
+	switch {
+	case err == io.EOF && n < want:
+		s.ended = true // shorter than its size said
+		return n, nil
+	case err == io.EOF:
+		return n, nil
+	}
+	return n, err
+}
+
+func (s *atSource) resumable() bool { return true }
+func (s *atSource) size() int64     { return s.end }
+
+// streamSource reads an io.Reader to its end.
+type streamSource struct {
+	r     io.Reader
+	n     int64
+	ended bool
+}
+
+// maxEmptyReads is how many times in a row a reader may return nothing
+// and no error before it is taken to be stuck.
+const maxEmptyReads = 100
+
+func (s *streamSource) fill(p []byte) (int, error) {
+	n, empty := 0, 0
+	for n < len(p) && !s.ended {
+		m, err := s.r.Read(p[n:])
+		n += m
+		s.n += int64(m)
+		switch {
+		case err == io.EOF:
+			s.ended = true
+		case err != nil:
+			s.ended = true
+			return n, err
+		case m == 0:
+			if empty++; empty == maxEmptyReads {
+				s.ended = true
+				return n, io.ErrNoProgress
+			}
+		default:
+			empty = 0
+		}
+	}
+	return n, nil
+}
+
+func (s *streamSource) resumable() bool { return false }
+func (s *streamSource) size() int64     { return s.n }
+
+// read reads the file header and the first chunk slot, which a file whose
+// header was destroyed is recognised by, then every slot in order.
+func read(name string, src source, opts Options, emit func(*Event)) (Stats, error) {
+	var st Stats
 	hdr := make([]byte, fileHeaderSize)
-	n, err := r.ReadAt(hdr, 0)
-	if err != nil && err != io.EOF {
+	n, err := src.fill(hdr)
+	if err != nil {
+		st.Bytes = src.size()
 		return st, err
 	}
-	if err := checkFileHeader(name, hdr[:n], r, &st); err != nil {
+	first := getSlot()
+	m, ferr := src.fill(*first)
+	if err := checkFileHeader(name, hdr[:n], (*first)[:m], &st); err != nil {
+		putSlot(first)
+		st.Bytes = src.size()
+		if ferr != nil && m < len(chunkMagic) {
+			return st, ferr // the read failed before the signature could be seen
+		}
 		return st, err
 	}
-	slots := int((size - fileHeaderSize + chunkSize - 1) / chunkSize)
-	readChunks(name, r, size, slots, &opts, &st, emit)
-	return st, nil
+	err = readChunks(name, src, slot{buf: first, n: m, err: ferr}, &opts, &st, emit)
+	st.Bytes = src.size()
+	return st, err
 }
 
 // checkFileHeader verifies the file header. A damaged header is reported
-// but does not stop the read: the chunks are found by position.
-func checkFileHeader(name string, hdr []byte, r io.ReaderAt, st *Stats) error {
+// but does not stop the read: the chunks are found by position. first is
+// the start of the first chunk slot, at file offset 4096.
+func checkFileHeader(name string, hdr, first []byte, st *Stats) error {
 	if len(hdr) >= 8 && bytes.Equal(hdr[:8], fileMagic) && len(hdr) >= 128 {
 		st.Dirty = binary.LittleEndian.Uint32(hdr[120:])&1 != 0
 		if got, want := crc32.ChecksumIEEE(hdr[:120]), binary.LittleEndian.Uint32(hdr[124:]); got != want {
@@ -130,8 +246,7 @@ func checkFileHeader(name string, hdr []byte, r io.ReaderAt, st *Stats) error {
 		}
 		return nil
 	}
-	magic := make([]byte, 8)
-	if n, _ := r.ReadAt(magic, fileHeaderSize); n == 8 && bytes.Equal(magic, chunkMagic) {
+	if len(hdr) == fileHeaderSize && len(first) >= 8 && bytes.Equal(first[:8], chunkMagic) {
 		st.Problems = append(st.Problems, Problem{File: name, Chunk: -1,
 			Message: "file header is damaged (no ElfFile signature); chunks are read by position"})
 		return nil
@@ -139,43 +254,83 @@ func checkFileHeader(name string, hdr []byte, r io.ReaderAt, st *Stats) error {
 	return ErrNotEvtx
 }
 
-// readChunks decodes the chunk slots with a bounded pool of workers and
-// emits their events in file order.
-func readChunks(name string, r io.ReaderAt, size int64, slots int, opts *Options, st *Stats, emit func(*Event)) {
+// slotPool holds 64 KiB slot buffers for reuse across slots and reads. A
+// read holds at most Jobs+1 of them: the one being filled and one per
+// decoding worker.
+var slotPool = sync.Pool{New: func() any {
+	b := make([]byte, chunkSize)
+	return &b
+}}
+
+func getSlot() *[]byte  { return slotPool.Get().(*[]byte) }
+func putSlot(b *[]byte) { slotPool.Put(b) }
+
+// slot is one 64 KiB chunk slot on its way from the source to a worker.
+type slot struct {
+	index int
+	buf   *[]byte
+	n     int   // bytes of buf read
+	err   error // why the slot could not be read whole
+	out   chan slotResult
+}
+
+// readChunks reads the chunk slots in order on one goroutine, decodes
+// them with a bounded pool of workers and emits their events in file
+// order. first is slot 0, already read. The error is the one that stopped
+// a source that cannot resume.
+func readChunks(name string, src source, first slot, opts *Options, st *Stats, emit func(*Event)) error {
 	jobs := opts.Jobs
 	if jobs <= 0 {
 		jobs = runtime.GOMAXPROCS(0)
 	}
-	type task struct {
-		index int
-		out   chan slotResult
-	}
-	tasks := make(chan task)
-	order := make(chan chan slotResult, jobs)
+	tasks := make(chan *slot)
+	// order holds the slots in file order; its capacity bounds the slots
+	// read but not yet emitted, and so the events held.
+	order := make(chan *slot, jobs)
 	for w := 0; w < jobs; w++ {
 		go func() {
-			buf := make([]byte, chunkSize)
-			for t := range tasks {
-				t.out <- readSlot(name, r, size, t.index, buf, opts)
+			for s := range tasks {
+				res := decodeSlot(name, s, opts)
+				putSlot(s.buf)
+				s.out <- res
 			}
 		}()
 	}
+	var stop error // set before order is closed
 	go func() {
-		for i := 0; i < slots; i++ {
-			out := make(chan slotResult, 1)
-			order <- out
-			tasks <- task{i, out}
+		defer close(order)
+		defer close(tasks)
+		s := &first
+		for i := 0; ; i++ {
+			if s.n == 0 && s.err == nil { // the end of the input
+				putSlot(s.buf)
+				return
+			}
+			s.index, s.out = i, make(chan slotResult, 1)
+			if s.err != nil && src.resumable() {
+				s.n = 0 // the slot is reported as unreadable and passed over
+			}
+			order <- s
+			tasks <- s
+			if s.err != nil && !src.resumable() {
+				stop = fmt.Errorf("the read stopped %d bytes into the file: %w", src.size(), s.err)
+				return
+			}
+			if s.n < chunkSize && s.err == nil { // a partial slot ends the input
+				return
+			}
+			s = &slot{buf: getSlot()}
+			s.n, s.err = src.fill(*s.buf)
 		}
-		close(tasks)
-		close(order)
 	}()
-	for out := range order {
-		res := <-out
+	for s := range order {
+		res := <-s.out
 		st.add(res)
 		for i := range res.events {
 			emit(&res.events[i])
 		}
 	}
+	return stop
 }
 
 // slotResult is a chunk's result plus what the slot turned out to hold.
@@ -203,24 +358,23 @@ func (st *Stats) add(res slotResult) {
 	}
 }
 
-// readSlot reads the 64 KiB slot of chunk index and decodes it. buf is
-// reused between slots; events copy what they keep out of it.
-func readSlot(name string, r io.ReaderAt, size int64, index int, buf []byte, opts *Options) slotResult {
-	off := int64(fileHeaderSize) + int64(index)*chunkSize
-	n, err := r.ReadAt(buf, off)
-	if err != nil && err != io.EOF {
-		return slotResult{chunkResult: chunkResult{problems: []Problem{{File: name, Chunk: index, Offset: off,
-			Message: "chunk cannot be read: " + err.Error()}}}}
+// decodeSlot decodes the chunk in slot s. The slot's buffer is reused once
+// this returns: events copy what they keep out of it.
+func decodeSlot(name string, s *slot, opts *Options) slotResult {
+	off := int64(fileHeaderSize) + int64(s.index)*chunkSize
+	if s.err != nil && s.n == 0 {
+		return slotResult{chunkResult: chunkResult{problems: []Problem{{File: name, Chunk: s.index, Offset: off,
+			Message: "chunk cannot be read: " + s.err.Error()}}}}
 	}
-	data := buf[:n]
+	data := (*s.buf)[:s.n]
 	if allZero(data) {
 		return slotResult{empty: true}
 	}
 	if len(data) < 8 || !bytes.Equal(data[:8], chunkMagic) {
-		return slotResult{chunkResult: chunkResult{problems: []Problem{{File: name, Chunk: index, Offset: off,
+		return slotResult{chunkResult: chunkResult{problems: []Problem{{File: name, Chunk: s.index, Offset: off,
 			Message: fmt.Sprintf("no chunk signature (found %q); the %d bytes of this slot are skipped", printable(data[:min(8, len(data))]), len(data))}}}}
 	}
-	return slotResult{chunkResult: decodeChunk(name, index, off, data, opts), decoded: true}
+	return slotResult{chunkResult: decodeChunk(name, s.index, off, data, opts), decoded: true}
 }
 
 func allZero(b []byte) bool {
