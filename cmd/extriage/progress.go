@@ -59,15 +59,3 @@ func (m *barMeter) stop() {
 	time.Sleep(200 * time.Millisecond) // let the renderer draw the last state
 	m.pw.Stop()
 }
-
-// countingReader reports the bytes read through it to a meter.
-type countingReader struct {
-	r io.Reader
-	m meter
-}
-
-func (c countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.m.read(int64(n))
-	return n, err
-}

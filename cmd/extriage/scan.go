@@ -5,9 +5,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"time"
 
 	"github.com/extriage/extriage/evtx"
+	"github.com/extriage/extriage/input"
 	"github.com/extriage/extriage/patterns"
 	"github.com/extriage/extriage/report"
 	"github.com/extriage/extriage/trace"
@@ -98,6 +100,9 @@ func (s *scanCmd) openOutput(stdout io.Writer) (io.Writer, func(), error) {
 	return f, func() { f.Close() }, nil
 }
 
+// stdin is where "-" is read from; tests replace it.
+var stdin io.Reader = os.Stdin
+
 // now is the clock; golden tests stop it so reports compare byte for byte.
 var now = time.Now
 
@@ -110,38 +115,35 @@ type result struct {
 
 func (s *scanCmd) scan(m *patterns.Matcher, topts trace.Options, w window, stderr io.Writer) *result {
 	start := now()
-	d := discover(s.Paths)
+	exp := input.Expand(s.Paths, input.Options{Stdin: stdin})
 	sum := report.Summary{Started: start.UTC()}
-	for _, sk := range d.skipped {
-		sum.Skipped = append(sum.Skipped, report.Skipped{File: sk.path, Reason: sk.reason})
+	for _, sk := range exp.Skipped {
+		sum.Skipped = append(sum.Skipped, report.Skipped{File: sk.Name, Reason: sk.Reason})
 	}
-	for _, er := range d.errors {
-		sum.Errors = append(sum.Errors, report.Error{File: er.path, Message: er.reason})
+	for _, er := range exp.Errors {
+		sum.Errors = append(sum.Errors, report.Error{File: er.Name, Message: errText(er.Name, er.Err)})
 	}
-	sc := &scanner{m: m, cor: patterns.NewCorrelator(m), sum: &sum, spans: spans{}}
-	sc.evtxOpts = evtx.Options{Jobs: s.Jobs}
+	jobs := s.Jobs
+	if jobs <= 0 {
+		jobs = runtime.GOMAXPROCS(0)
+	}
+	sc := &scanner{m: m, cor: patterns.NewCorrelator(m), traceOpts: topts, window: w,
+		evtxOpts: evtx.Options{Jobs: jobs}}
 	if !s.NoPrefilter {
 		sc.evtxOpts.Want = m.Wants
 		sc.wantRow = m.WantsTrace
 	}
-	sc.traceOpts = topts
-	sc.window = w
 	var total int64
-	for _, in := range d.inputs {
-		total += in.size
+	for _, in := range exp.Inputs {
+		total += max(in.Size, 0)
 	}
-	sc.meter = newMeter(stderr, s.Quiet, len(d.inputs), total)
-	for _, in := range d.inputs {
-		switch in.kind {
-		case "evtx":
-			sc.evtx(in.path)
-			sc.meter.read(in.size)
-		case "trace":
-			sc.trace(in.path)
-		}
+	sc.meter = newMeter(stderr, s.Quiet, len(exp.Inputs), total)
+	all := spans{}
+	for _, o := range sc.run(exp.Inputs, jobs) {
+		addOutcome(&sum, all, &o)
 	}
 	sc.meter.stop()
-	sum.Servers = sc.spans.list()
+	sum.Servers = all.list()
 	sum.Duration = report.Duration(now().Sub(start))
 	sum.Partial = len(sum.Errors) > 0
 	return &result{Result: report.Result{Summary: sum}, found: sc.cor.Incidents()}

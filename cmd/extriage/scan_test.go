@@ -248,7 +248,7 @@ func TestExitCodes(t *testing.T) {
 		{"unknown flag", []string{"scan", "--frobnicate", fixtures}, exitError, "unknown flag"},
 		{"bad format", []string{"scan", "--format", "xml", fixtures}, exitError, "format"},
 		{"missing path", []string{"scan", "no/such/dir"}, exitError, "no such file"},
-		{"not a log", []string{"scan", notLog}, exitError, "neither a Windows event log (.evtx) nor a message-trace"},
+		{"not a log", []string{"scan", notLog}, exitError, "not a Windows event log or a message-trace export"},
 		{"folder without logs", []string{"scan", filepath.Dir(notLog)}, exitError, "nothing was scanned"},
 		{"clean negative", []string{"scan", filepath.Join(fixtures, "evtx", "negative-healthy-lag")}, exitClean, "No incident"},
 		{"incident", []string{"scan", filepath.Join(fixtures, "evtx", "field-case")}, exitIncidents, `DB1\SERVER3`},

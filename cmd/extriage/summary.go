@@ -10,11 +10,7 @@ import (
 )
 
 // addEvtx records one .evtx file's outcome in the summary.
-func addEvtx(sum *report.Summary, path string, st evtx.Stats, err error) {
-	if err != nil {
-		sum.Errors = append(sum.Errors, report.Error{File: path, Message: err.Error()})
-		return
-	}
+func addEvtx(sum *report.Summary, path string, st evtx.Stats) {
 	sum.Inputs++
 	sum.Bytes += st.Bytes
 	sum.Records += st.Records
@@ -67,4 +63,17 @@ func (s spans) list() []report.Server {
 	}
 	slices.SortFunc(out, func(a, b report.Server) int { return strings.Compare(a.Name, b.Name) })
 	return out
+}
+
+// errText is an error as the summary shows it, beside its file: without the
+// file name the error may begin with.
+func errText(name string, err error) string {
+	if err == nil {
+		return "nothing could be read"
+	}
+	msg := err.Error()
+	if rest, ok := strings.CutPrefix(msg, name+": "); ok {
+		return rest
+	}
+	return msg
 }

@@ -237,7 +237,7 @@ func TestTraceJunk(t *testing.T) {
 		t.Errorf("junk named: exit %d; stderr: %s", code, stderr)
 	}
 	if len(rep.Summary.Errors) != 1 || rep.Summary.Errors[0].File != files[0] ||
-		!strings.Contains(rep.Summary.Errors[0].Message, "neither a Windows event log") {
+		!strings.Contains(rep.Summary.Errors[0].Message, "not a Windows event log or a message-trace export") {
 		t.Errorf("junk named: errors %+v", rep.Summary.Errors)
 	}
 	rep, code, _ = scanTrace(t, junk, filepath.Join(fixtures, "trace", "negative-message-trace-v2"))
