@@ -9,6 +9,13 @@
 //	    exits 0 if both reports hold the same incidents (every field of
 //	    every incident, evidence included; the summary's times and durations
 //	    are not compared), else prints the first difference and exits 1
+//	benchcheck baseline BASELINE.json
+//	    prints the golang-evtx baseline's closing line as shell assignments:
+//	    files= files_failed= bytes= chunks_failed= records= record_errors=
+//	benchcheck planted BULK.json REPORT.json
+//	    checks that every incident fixtures/bulk planted (its -json summary)
+//	    is in the report with the same pattern, key and count, and that the
+//	    report has no other; prints the verdict, exits 1 on a difference
 //	benchcheck records REPORT.json BASELINE.jsonl
 //	    compares the records extriage read per file (REPORT.json, from
 //	    extriage scan -f json) with those the golang-evtx baseline decoded
@@ -68,6 +75,35 @@ func run(args []string, out io.Writer) error {
 		}
 		fmt.Fprintf(out, "identical: %d incidents\n", len(a.Incidents))
 		return nil
+	case args[0] == "baseline" && len(args) == 2:
+		b, err := os.ReadFile(args[1])
+		if err != nil {
+			return err
+		}
+		var r struct {
+			Files        int   `json:"files"`
+			FilesFailed  int   `json:"files_failed"`
+			ChunksFailed int   `json:"chunks_failed"`
+			Bytes        int64 `json:"bytes"`
+			Records      int64 `json:"records"`
+			RecordErrors int64 `json:"record_errors"`
+		}
+		if err := json.Unmarshal(lastLine(b), &r); err != nil {
+			return fmt.Errorf("%s: %w", args[1], err)
+		}
+		fmt.Fprintf(out, "files=%d files_failed=%d bytes=%d chunks_failed=%d records=%d record_errors=%d\n",
+			r.Files, r.FilesFailed, r.Bytes, r.ChunksFailed, r.Records, r.RecordErrors)
+		return nil
+	case args[0] == "planted" && len(args) == 3:
+		msg, err := checkPlanted(args[1], args[2])
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(out, msg)
+		if !strings.HasPrefix(msg, "all ") {
+			os.Exit(1)
+		}
+		return nil
 	case args[0] == "records" && len(args) == 3:
 		r, err := load(args[1])
 		if err != nil {
@@ -80,7 +116,65 @@ func run(args []string, out io.Writer) error {
 		compareRecords(r, base, out)
 		return nil
 	}
-	return fmt.Errorf("usage: benchcheck summary REPORT | incidents A B | records REPORT BASELINE.jsonl")
+	return fmt.Errorf("usage: benchcheck summary REPORT | incidents A B | baseline BASELINE.json | planted BULK.json REPORT | records REPORT BASELINE.jsonl")
+}
+
+// lastLine returns the last non-empty line of b: the baseline prints one.
+func lastLine(b []byte) []byte {
+	lines := bytes.Split(bytes.TrimSpace(b), []byte("\n"))
+	return lines[len(lines)-1]
+}
+
+// checkPlanted compares the incidents fixtures/bulk planted with those of
+// the report, by pattern, key and count.
+func checkPlanted(bulkPath, reportPath string) (string, error) {
+	b, err := os.ReadFile(bulkPath)
+	if err != nil {
+		return "", err
+	}
+	var bulk struct {
+		Incidents []struct {
+			Pattern, Key string
+			Count        int
+		} `json:"incidents"`
+	}
+	if err := json.Unmarshal(b, &bulk); err != nil {
+		return "", fmt.Errorf("%s: %w", bulkPath, err)
+	}
+	r, err := load(reportPath)
+	if err != nil {
+		return "", err
+	}
+	key := func(p, k string, n int) string { return fmt.Sprintf("%s %s (%d)", p, strings.ToLower(k), n) }
+	want := map[string]bool{}
+	for _, p := range bulk.Incidents {
+		want[key(p.Pattern, p.Key, p.Count)] = true
+	}
+	var extra []string
+	for _, raw := range r.Incidents {
+		var inc struct {
+			Pattern, Key string
+			Count        int
+		}
+		if err := json.Unmarshal(raw, &inc); err != nil {
+			return "", err
+		}
+		k := key(inc.Pattern, inc.Key, inc.Count)
+		if want[k] {
+			delete(want, k)
+		} else {
+			extra = append(extra, k)
+		}
+	}
+	if len(want) == 0 && len(extra) == 0 {
+		return fmt.Sprintf("all %d planted incidents found, and no other", len(bulk.Incidents)), nil
+	}
+	var missing []string
+	for k := range want {
+		missing = append(missing, k)
+	}
+	sort.Strings(missing)
+	return fmt.Sprintf("planted incidents not found: %q; incidents not planted: %q", missing, extra), nil
 }
 
 // report is the part of extriage's JSON report read here.
