@@ -164,7 +164,7 @@ target() { # target TEXT PASS(0/1)
 
 # evtx_set LABEL DIR: the three runs over one evtx input and their checks.
 # Sets SPEEDUP, EXMBS, EXRSS (kB), SAME (1 if the incidents are identical),
-# EXREC and GBREC.
+# EXREC, GBREC and EXBYTES.
 evtx_set() {
 	local label=$1 dir=$2 key=$3
 	warm "$dir"
@@ -175,14 +175,16 @@ evtx_set() {
 
 	local inputs records lost bytes errors incidents
 	eval "$("$check" summary "$work/$key-ex.json")"
-	local exrec=$records exbytes=$bytes exinc=$incidents exerrors=$errors exinputs=$inputs exlost=$lost
+	local exrec=$records exbytes=$bytes exerrors=$errors exinputs=$inputs exlost=$lost
 	eval "$("$check" summary "$work/$key-nopf.json")"
 	local nprec=$records
-	local files files_failed chunks_failed record_errors
+	local files files_failed chunks_failed record_errors # set by the eval below
 	eval "$("$check" baseline "$work/$key-base.json")"
 	local gbrec=$records
+	: "$files" "$incidents"
 
-	local desc="$label: $exinputs files, $(mb "$exbytes") MB"
+	local desc
+	desc="$label: $exinputs files, $(mb "$exbytes") MB"
 	row "$desc" "extriage scan -f json" "$key-ex" "$exbytes" "$exrec"
 	row "" "extriage scan --no-prefilter -f json" "$key-nopf" "$exbytes" "$nprec"
 	row "" "golang-evtx baseline (full decode)" "$key-base" "$exbytes" "$gbrec"
@@ -208,7 +210,6 @@ evtx_set() {
 	EXREC=$exrec
 	GBREC=$gbrec
 	EXBYTES=$exbytes
-	EXINC=$exinc
 }
 
 # --- (a) the corpus --------------------------------------------------------
