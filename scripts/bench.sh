@@ -202,7 +202,7 @@ evtx_set() {
 	fi
 	checks+=("- damage reported by extriage: $exerrors problems, $exlost records known lost")
 	checks+=("- $("$check" records "$work/$key-ex.json" "$work/$key-base.jsonl" | sed -n 1p)")
-	while IFS= read -r l; do checks+=("  $l"); done < <("$check" records "$work/$key-ex.json" "$work/$key-base.jsonl" | sed 1d)
+	while IFS= read -r l; do checks+=("  - ${l#  }"); done < <("$check" records "$work/$key-ex.json" "$work/$key-base.jsonl" | sed 1d)
 	[ "$files_failed$chunks_failed$record_errors" = 000 ] ||
 		checks+=("- the baseline: files refused $files_failed, chunks stopped by an error $chunks_failed, records it could not decode $record_errors")
 	EXMBS=$(awk -v b="$exbytes" -v w="${WALL[$key-ex]}" 'BEGIN { printf "%.0f", (w > 0 ? b / 1e6 / w : 0) }')
