@@ -3,7 +3,9 @@ package evtx
 import (
 	"bytes"
 	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -72,6 +74,51 @@ func BenchmarkCorpus(b *testing.B) {
 			b.Fatal(err)
 		}
 		size += fi.Size()
+	}
+	for _, mode := range readModes(b) {
+		b.Run(mode.name, func(b *testing.B) {
+			b.SetBytes(size)
+			records := 0
+			for b.Loop() {
+				records = 0
+				for _, f := range files {
+					st, err := ReadFile(f, mode.opts, func(*Event) {})
+					if err != nil {
+						b.Fatal(err)
+					}
+					records += st.Records
+				}
+			}
+			b.ReportMetric(float64(records)*float64(b.N)/b.Elapsed().Seconds(), "records/s")
+		})
+	}
+}
+
+// BenchmarkDir reads every .evtx file under the folder named by
+// EXTRIAGE_BENCH_EVTX, for example a set written by fixtures/bulk
+// (go run ./fixtures/bulk -out DIR -size 200MB), to measure or profile the
+// reader on it; without the variable it is skipped.
+func BenchmarkDir(b *testing.B) {
+	dir := os.Getenv("EXTRIAGE_BENCH_EVTX")
+	if dir == "" {
+		b.Skip("set EXTRIAGE_BENCH_EVTX to a folder of .evtx files")
+	}
+	var files []string
+	var size int64
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.EqualFold(filepath.Ext(path), ".evtx") {
+			return err
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		files = append(files, path)
+		size += fi.Size()
+		return nil
+	})
+	if err != nil || len(files) == 0 {
+		b.Fatalf("%s: %d .evtx files, %v", dir, len(files), err)
 	}
 	for _, mode := range readModes(b) {
 		b.Run(mode.name, func(b *testing.B) {
