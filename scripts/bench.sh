@@ -59,7 +59,7 @@ cd "$repo"
 size=${BENCH_SIZE:-1GiB}
 runs=${BENCH_RUNS:-1}
 corpus=${BENCH_CORPUS:-../shared/corpus/evtx}
-work=$(mktemp -d "${TMPDIR:-/tmp}/extriage-bench.XXXXXX")
+work=$(mktemp -d -t extriage-bench.XXXXXX)
 cleanup() {
 	if [ "${BENCH_KEEP:-0}" = 1 ]; then
 		echo "bench.sh: kept $work" >&2
