@@ -1,7 +1,6 @@
 package evtx
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
 )
@@ -87,23 +86,4 @@ func TestCorpusPrefilter(t *testing.T) {
 			t.Errorf("%s: with a filter %d records (%d filtered, %d emitted), without %d", f, some.Records, some.Filtered, n, full.Records)
 		}
 	}
-}
-
-func BenchmarkCorpus(b *testing.B) {
-	files := corpusFiles(b)
-	var size int64
-	for _, f := range files {
-		fi, _ := os.Stat(f)
-		size += fi.Size()
-	}
-	b.SetBytes(size)
-	records := 0
-	for i := 0; i < b.N; i++ {
-		records = 0
-		for _, f := range files {
-			st, _ := ReadFile(f, Options{}, func(*Event) {})
-			records += st.Records
-		}
-	}
-	b.ReportMetric(float64(records)*float64(b.N)/b.Elapsed().Seconds(), "records/s")
 }
