@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -35,5 +36,17 @@ func TestTraceRecord(t *testing.T) {
 		if got := rec.Columns[k]; got != want {
 			t.Errorf("column %s = %q, want %q", k, got, want)
 		}
+	}
+}
+
+func TestSpansBounded(t *testing.T) {
+	s := spans{}
+	at := time.Date(2024, 2, 3, 9, 0, 0, 0, time.UTC)
+	for i := range maxServers + 500 {
+		s.add(fmt.Sprintf("srv%d.contoso.com", i), at, true)
+	}
+	s.add("SRV1", at.Add(time.Hour), true) // an existing server is still its own
+	if len(s) != maxServers+1 || s[otherServers].Records != 500 || s["SRV1"].Records != 2 {
+		t.Errorf("%d servers, other %+v, SRV1 %+v", len(s), s[otherServers], s["SRV1"])
 	}
 }

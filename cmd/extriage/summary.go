@@ -32,6 +32,12 @@ func addEvtx(sum *report.Summary, path string, st evtx.Stats) {
 // server3 are SERVER3), so evtx and trace inputs of one server meet.
 type spans map[string]*report.Server
 
+// maxServers bounds the servers listed; the rest are counted together.
+const (
+	maxServers   = 1000
+	otherServers = "(other servers)"
+)
+
 func (s spans) add(server string, t time.Time, known bool) {
 	s.merge(server, 1, t, t, known)
 }
@@ -39,6 +45,9 @@ func (s spans) add(server string, t time.Time, known bool) {
 func (s spans) merge(server string, records int, first, last time.Time, known bool) {
 	host, _, _ := strings.Cut(strings.TrimSpace(server), ".")
 	name := strings.ToUpper(host)
+	if _, ok := s[name]; !ok && len(s) >= maxServers {
+		name = otherServers // a hostile report may name a server per row
+	}
 	sp := s[name]
 	if sp == nil {
 		sp = &report.Server{Name: name}
