@@ -45,34 +45,33 @@ type traceIncident struct {
 // traceReport is the part of the JSON report these tests read.
 type traceReport struct {
 	Summary struct {
-		Inputs  int `json:"inputs"`
-		Records int `json:"records"`
-		Lost    int `json:"records_lost"`
-		Errors  []struct {
-			File    string `json:"file"`
-			Line    int64  `json:"line"`
-			Message string `json:"message"`
-		} `json:"errors"`
-		Warnings []struct {
-			Message string `json:"message"`
-		} `json:"warnings"`
-		Files []struct {
+		Inputs   int          `json:"inputs"`
+		Records  int          `json:"records"`
+		Lost     int          `json:"records_lost"`
+		Errors   []reportLine `json:"errors"`
+		Warnings []reportLine `json:"warnings"`
+		Files    []struct {
 			Dialect  string `json:"dialect"`
 			Encoding string `json:"encoding"`
 		} `json:"files"`
 		Partial bool `json:"partial"`
 	} `json:"summary"`
-	Incidents []struct {
-		Pattern   string         `json:"pattern"`
-		Fields    map[string]any `json:"fields"`
-		Count     int            `json:"count"`
-		FirstSeen time.Time      `json:"first_seen"`
-		LastSeen  time.Time      `json:"last_seen"`
-		Evidence  []struct {
-			File string `json:"file"`
-			Line int64  `json:"line"`
-		} `json:"evidence"`
-	} `json:"incidents"`
+	Incidents []reportIncident `json:"incidents"`
+}
+
+type reportLine struct {
+	File    string `json:"file"`
+	Line    int64  `json:"line"`
+	Message string `json:"message"`
+}
+
+type reportIncident struct {
+	Pattern   string         `json:"pattern"`
+	Fields    map[string]any `json:"fields"`
+	Count     int            `json:"count"`
+	FirstSeen time.Time      `json:"first_seen"`
+	LastSeen  time.Time      `json:"last_seen"`
+	Evidence  []reportLine   `json:"evidence"`
 }
 
 func loadTraceFacts(t *testing.T) []traceFact {
@@ -142,20 +141,10 @@ func checkTraceSummary(t *testing.T, f traceFact, rep traceReport) {
 	if !slices.Equal(lines, f.ProblemLines) && !(len(lines) == 0 && len(f.ProblemLines) == 0) {
 		t.Errorf("problem lines %v, want %v", lines, f.ProblemLines)
 	}
-	if f.Fatal != "" && !slices.ContainsFunc(s.Errors, func(e struct {
-		File    string `json:"file"`
-		Line    int64  `json:"line"`
-		Message string `json:"message"`
-	}) bool {
-		return strings.Contains(e.Message, f.Fatal)
-	}) {
+	if f.Fatal != "" && !slices.ContainsFunc(s.Errors, func(e reportLine) bool { return strings.Contains(e.Message, f.Fatal) }) {
 		t.Errorf("no error says %q: %+v", f.Fatal, s.Errors)
 	}
-	zone := slices.ContainsFunc(s.Warnings, func(w struct {
-		Message string `json:"message"`
-	}) bool {
-		return strings.Contains(w.Message, "--timezone")
-	})
+	zone := slices.ContainsFunc(s.Warnings, func(w reportLine) bool { return strings.Contains(w.Message, "--timezone") })
 	if zone != f.ZoneUnknown {
 		t.Errorf("zone-unknown warning %v, want %v: %+v", zone, f.ZoneUnknown, s.Warnings)
 	}
@@ -169,17 +158,7 @@ func checkTraceIncidents(t *testing.T, f traceFact, rep traceReport) {
 		t.Errorf("%d incidents, want %d", len(rep.Incidents), len(f.Incidents))
 	}
 	for _, want := range f.Incidents {
-		i := slices.IndexFunc(rep.Incidents, func(inc struct {
-			Pattern   string         `json:"pattern"`
-			Fields    map[string]any `json:"fields"`
-			Count     int            `json:"count"`
-			FirstSeen time.Time      `json:"first_seen"`
-			LastSeen  time.Time      `json:"last_seen"`
-			Evidence  []struct {
-				File string `json:"file"`
-				Line int64  `json:"line"`
-			} `json:"evidence"`
-		}) bool {
+		i := slices.IndexFunc(rep.Incidents, func(inc reportIncident) bool {
 			return inc.Pattern == want.Pattern && strings.EqualFold(str(inc.Fields["sender"]), want.Sender) &&
 				strings.EqualFold(str(inc.Fields["recipient"]), want.Recipient)
 		})
@@ -188,9 +167,10 @@ func checkTraceIncidents(t *testing.T, f traceFact, rep traceReport) {
 			continue
 		}
 		got := rep.Incidents[i]
+		which := want.Pattern + " " + want.Sender + " -> " + want.Recipient
 		check := func(what string, got, want any) {
 			if !jsonEqual(got, want) {
-				t.Errorf("%s %s -> %s: %s = %v, want %v", want, got, want, what, got, want)
+				t.Errorf("%s: %s = %v, want %v", which, what, got, want)
 			}
 		}
 		check("count", got.Count, want.Count)
