@@ -101,6 +101,7 @@ func TestExpand(t *testing.T) {
 				writeFile(t, dir, "logs/SERVER3/evtx.zip", inner)
 				writeFile(t, dir, "logs/docs.zip", docs)
 				writeFile(t, dir, "logs/empty.txt", nil)
+				writeFile(t, dir, "logs/blank.txt", []byte("\r\n  \r\n"))
 				writeFile(t, dir, "logs/blob.bin", []byte{0, 1, 2, 3, 0xff})
 				writeFile(t, dir, "logs/old.gz", []byte{0x1f, 0x8b, 8, 0})
 				os.MkdirAll(filepath.Join(dir, "logs", "SERVER9"), 0o755)
@@ -111,6 +112,7 @@ func TestExpand(t *testing.T) {
 				"logs/SERVER2/smtp.LOG": "not a message-tracking log",
 				"logs/docs.zip":         "a zip archive with no Windows event log or message-trace export among its 2 files",
 				"logs/empty.txt":        "the file is empty",
+				"logs/blank.txt":        "it holds only blank lines",
 				"logs/blob.bin":         "binary data that starts with 00 01 02 03 ff",
 				"logs/old.gz":           "gzip-compressed"},
 		},

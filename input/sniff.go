@@ -95,6 +95,9 @@ func whatIsIt(head []byte) string {
 			break
 		}
 	}
+	if first == "" {
+		return "it holds only blank lines"
+	}
 	return fmt.Sprintf("it is text, but its first line is not the header of a message-tracking log or a message-trace export: %q", clip(first))
 }
 
