@@ -89,10 +89,13 @@ type Rule struct {
 	// distinct values of this field (e.g. message_id: one message seen in
 	// two exports, or logged on two servers, counts once). Hits without the
 	// field count one each. Default: distinct records.
-	CountDistinct string      `yaml:"count_distinct"`
-	Fields        []FieldSpec `yaml:"fields"`
-	Explain       string      `yaml:"explain"` // text/template
-	Remedy        []StepSpec  `yaml:"remedy"`
+	CountDistinct string `yaml:"count_distinct"`
+	// CountUnit names what is counted, in the singular, for reports:
+	// "message" says "12 messages". Default "record".
+	CountUnit string      `yaml:"count_unit"`
+	Fields    []FieldSpec `yaml:"fields"`
+	Explain   string      `yaml:"explain"` // text/template
+	Remedy    []StepSpec  `yaml:"remedy"`
 
 	// Origin is the file the entry came from, for error messages.
 	Origin string `yaml:"-"`

@@ -186,6 +186,7 @@ func (r *compiledRule) build(hits []*Hit) Incident {
 	inc.Key = r.keyString(inc.Fields, hits[0])
 	inc.ID = IncidentID(r.id, inc.Key)
 	inc.Count, inc.FirstSeen, inc.LastSeen = countAndSpan(hits, r.distinct)
+	inc.CountUnit = r.unit
 	for _, h := range hits {
 		inc.Evidence = append(inc.Evidence, Evidence{File: h.File, Record: h.RecordID, Line: h.Line,
 			Time: h.Time, Signature: h.Signature, Message: h.Message})

@@ -161,7 +161,7 @@ func TestIncidentJSON(t *testing.T) {
 	if err := json.Unmarshal(b, &doc); err != nil {
 		t.Fatal(err)
 	}
-	check(t, "keys", sortedKeys(doc), []string{"count", "evidence", "explanation", "fields", "first_seen", "id",
+	check(t, "keys", sortedKeys(doc), []string{"count", "count_unit", "evidence", "explanation", "fields", "first_seen", "id",
 		"key", "last_seen", "pattern", "remedy", "severity", "title"})
 	check[any](t, "first_seen", doc["first_seen"], "2024-03-01T08:00:00Z")
 	// The id is a contract too: scripts store it between runs.

@@ -53,8 +53,11 @@ type Incident struct {
 	// Fields holds string, int, []string or []int values. A declared field
 	// that no hit carried is absent, never zero.
 	Fields map[string]any `json:"fields"`
-	// Count is the number of distinct supporting records.
-	Count       int       `json:"count"`
+	// Count is the number of distinct supporting records, or of distinct
+	// values of the rule's count_distinct field (messages, for mail flow).
+	Count int `json:"count"`
+	// CountUnit is what Count counts, in the singular: "record", "message".
+	CountUnit   string    `json:"count_unit"`
 	FirstSeen   time.Time `json:"first_seen"`
 	LastSeen    time.Time `json:"last_seen"`
 	Explanation string    `json:"explanation"`

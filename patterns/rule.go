@@ -1,6 +1,7 @@
 package patterns
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
@@ -19,6 +20,7 @@ type compiledRule struct {
 	sep      string
 	window   time.Duration
 	distinct string // count distinct values of this field; "" counts records
+	unit     string // what is counted, singular
 	fields   []fieldRule
 	title    *template.Template
 	explain  *template.Template
@@ -139,6 +141,7 @@ func (c *compiledRule) setWindow(r Rule, _ map[string]*compiledSig) error {
 // setCount checks that some member can carry the field counted: a typo
 // would otherwise count every hit as distinct without a word.
 func (c *compiledRule) setCount(r Rule, sigs map[string]*compiledSig) error {
+	c.unit = cmp.Or(strings.TrimSpace(r.CountUnit), "record")
 	if r.CountDistinct == "" {
 		return nil
 	}

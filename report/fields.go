@@ -36,3 +36,12 @@ func fieldString(v any) string {
 	}
 	return fmt.Sprint(v)
 }
+
+// countText names what an incident's count counts: "records" (the default,
+// and for incidents read from reports older than count_unit), "message".
+func countText(n int, unit string) string {
+	if unit == "" {
+		unit = "record"
+	}
+	return plural(n, unit, unit+"s")
+}

@@ -54,6 +54,7 @@ type htmlIncident struct {
 	Title, Pattern, Key string
 	ID                  string
 	Count               int
+	Counted             string // what Count counts: "records", "messages"
 	First, Last         string
 	Known               bool
 	Fields              []htmlField
@@ -128,7 +129,7 @@ func newHTMLPage(r *Result, o Options) htmlPage {
 func newHTMLIncident(n int, inc *Incident, o Options) htmlIncident {
 	h := htmlIncident{N: n, Class: severityClass(inc), Severity: strings.ToUpper(Clean(string(inc.Severity), false)),
 		Title: Clean(inc.Title, false), Pattern: Clean(inc.Pattern, false), Key: Clean(inc.Key, false),
-		ID: Clean(inc.ID, false), Count: inc.Count, Known: inc.Known,
+		ID: Clean(inc.ID, false), Count: inc.Count, Counted: countText(inc.Count, inc.CountUnit), Known: inc.Known,
 		First: inc.FirstSeen.UTC().Format(timeLayout), Last: inc.LastSeen.UTC().Format(timeLayout),
 		Timeline: newTimeline(inc), Total: len(inc.Evidence)}
 	for _, k := range slices.Sorted(maps.Keys(inc.Fields)) {

@@ -104,7 +104,7 @@ func (m *mdWriter) incident(n int, inc *Incident) {
 	m.row("Pattern", mdText(inc.Pattern))
 	m.row("Key", mdText(inc.Key))
 	m.row("ID", mdText(inc.ID))
-	m.row("Seen", fmt.Sprintf("%d %s, %s to %s UTC", inc.Count, plural(inc.Count, "record", "records"), mdTime(inc.FirstSeen), mdTime(inc.LastSeen)))
+	m.row("Seen", fmt.Sprintf("%d %s, %s to %s UTC", inc.Count, countText(inc.Count, inc.CountUnit), mdTime(inc.FirstSeen), mdTime(inc.LastSeen)))
 	if inc.Known {
 		m.row("Known", "yes: in the baseline")
 	}

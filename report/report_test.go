@@ -81,7 +81,7 @@ func sample() *Result {
 			Fields: map[string]any{"sender": hostileAttr + "@evil.example", "recipient": hostileFormula,
 				"recipient_domain": "contoso.com", "control": "+1", "rule_id": "-2", "server": "EXHUB01",
 				"message_ids": []string{"<a1@evil.example>", "@SUM(A1)"}},
-			Count: 3, FirstSeen: at(5, 9, 0), LastSeen: at(5, 17, 30),
+			Count: 3, CountUnit: "message", FirstSeen: at(5, 9, 0), LastSeen: at(5, 17, 30),
 			Explanation: "A transport rule rejected the message.\nThe rule says: " + hostileANSI + " " + hostileBidi +
 				"\n# not a heading\n    not code\n1. not a list\n- not a bullet\n| not | a | table |\nSee " + hostileURL + " and www.evil.example or http://evil.example/x",
 			Remedy: []patterns.Step{

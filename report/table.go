@@ -158,7 +158,7 @@ func (p *printer) incident(n int, inc *Incident) {
 		known = "  [known: in the baseline]"
 	}
 	p.line("[%d] %s  %s  (%s)%s", n, p.severity(inc.Severity), Clean(inc.Title, false), Clean(inc.Pattern, false), known)
-	p.line("    %d supporting %s from %s to %s UTC", inc.Count, plural(inc.Count, "record", "records"),
+	p.line("    %d %s from %s to %s UTC", inc.Count, countText(inc.Count, inc.CountUnit),
 		inc.FirstSeen.UTC().Format(timeLayout), inc.LastSeen.UTC().Format(timeLayout))
 	p.line("    Key %s, id %s", Clean(inc.Key, false), Clean(inc.ID, false))
 	// Only the fields that say where: the explanation tells the rest, and
