@@ -145,7 +145,11 @@ func (m *mdWriter) evidence(ev []patterns.Evidence) {
 func (m *mdWriter) summary(r *Result) {
 	s := &r.Summary
 	m.line("## Summary\n")
-	m.line("- **Read:** %s: %d %s, %s, %d records.", mdText(s.inputsText()), s.Inputs, plural(s.Inputs, "file", "files"), sizeString(s.Bytes), s.Records)
+	if s.Inputs == 0 {
+		m.line("- **Read:** nothing: no input was an event log or a message-trace export that extriage can read.")
+	} else {
+		m.line("- **Read:** %s: %d %s, %s, %d records.", mdText(s.inputsText()), s.Inputs, plural(s.Inputs, "file", "files"), sizeString(s.Bytes), s.Records)
+	}
 	if !s.Started.IsZero() {
 		m.line("- **Started:** %s UTC, took %s (%s).", mdTime(s.Started), s.durationText(), s.rateText())
 	} else {

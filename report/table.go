@@ -232,8 +232,12 @@ func citation(e patterns.Evidence) string {
 func (p *printer) summary(r *Result) {
 	s := &r.Summary
 	p.line("%s", p.bold("Summary"))
-	p.para("  ", fmt.Sprintf("Read %s: %d %s, %s, %d records in %s (%s).", s.inputsText(), s.Inputs,
-		plural(s.Inputs, "file", "files"), sizeString(s.Bytes), s.Records, s.durationText(), s.rateText()))
+	if s.Inputs == 0 {
+		p.para("  ", "Nothing could be read: no input was an event log or a message-trace export that extriage can read (see below).")
+	} else {
+		p.para("  ", fmt.Sprintf("Read %s: %d %s, %s, %d records in %s (%s).", s.inputsText(), s.Inputs,
+			plural(s.Inputs, "file", "files"), sizeString(s.Bytes), s.Records, s.durationText(), s.rateText()))
+	}
 	p.para("  ", fmt.Sprintf("Incidents: %s.", countIncidents(r.Incidents).text()))
 	if why := s.partialReasons(); len(why) > 0 {
 		p.line("  %s: %s. Everything else was read.", p.warn("PARTIAL SCAN"), strings.Join(why, ", "))
