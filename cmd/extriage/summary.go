@@ -75,14 +75,11 @@ func (s spans) list() []report.Server {
 }
 
 // errText is an error as the summary shows it, beside its file: without the
-// file name the error may begin with.
+// file name the error repeats.
 func errText(name string, err error) string {
 	if err == nil {
 		return "nothing could be read"
 	}
-	msg := err.Error()
-	if rest, ok := strings.CutPrefix(msg, name+": "); ok {
-		return rest
-	}
-	return msg
+	// Wrapped errors may name the file again further in.
+	return strings.ReplaceAll(err.Error(), name+": ", "")
 }
