@@ -16,10 +16,10 @@ import (
 )
 
 type scanCmd struct {
-	Paths       []string `arg:"" name:"path" help:"Files or folders to scan. Folders are searched recursively; the kind of each file is read from its content, not its name."`
+	Paths       []string `arg:"" name:"path" help:"Files, folders, .zip archives, or - for standard input. Folders are searched recursively and archives read in place; the kind of each file is read from its content, not its name."`
 	Format      string   `short:"f" enum:"table,json,ndjson,markdown,html,csv," default:"" help:"Output format: table (for a terminal), json (one document) or ndjson (one incident a line) for scripts, markdown (for a ticket), html (one self-contained file), csv (for a spreadsheet). Default: from the extension of --output, else table."`
 	Output      string   `short:"o" placeholder:"FILE" help:"Write the report to FILE instead of standard output. Its extension picks the format when --format is not given (.json .ndjson .md .html .csv .txt)."`
-	Jobs        int      `short:"j" default:"0" help:"Number of chunks decoded at once. 0 uses every core."`
+	Jobs        int      `short:"j" default:"0" help:"Number of inputs read at once, and of chunks of one .evtx decoded at once. 0 uses every core."`
 	Patterns    []string `placeholder:"DIR" help:"Folder of extra pattern YAML files, read after the built-in catalog: they add patterns, override built-in ones by id, or disable them. Repeatable."`
 	AllEvidence bool     `name:"evidence" help:"List every evidence record of an incident, not the first 5 (table, markdown, html); one CSV row per record. JSON always lists all."`
 	NoPrefilter bool     `name:"no-prefilter" help:"Decode every record's values, even those no pattern can match. Slower; for checking that the prefilter changes nothing."`
@@ -38,11 +38,6 @@ func (s *scanCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	out, closeOut, err := s.openOutput(e.stdout)
-	if err != nil {
-		return err
-	}
-	defer closeOut()
 	topts, err := s.traceOptions()
 	if err != nil {
 		return err
@@ -59,6 +54,14 @@ func (s *scanCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
+	// Opened last of the checks, so a bad flag leaves no empty file behind,
+	// and after --baseline is read, which may be the same file as --output
+	// in a script that keeps one report between runs.
+	out, closeOut, err := s.openOutput(e.stdout)
+	if err != nil {
+		return err
+	}
+	defer closeOut()
 	res := s.scan(m, topts, sel.window, e.stderr)
 	res.Incidents = sel.keep(report.Wrap(res.found, sel.known))
 	if !s.Quiet || s.Output != "" {

@@ -363,3 +363,25 @@ func TestBaseline(t *testing.T) {
 		t.Errorf("missing baseline: exit %d, want 2 and the file named; stderr: %s", code, errOut.String())
 	}
 }
+
+// A script may keep one report and pass it as both --baseline and -o: the
+// baseline is read before the report is written over it.
+func TestBaselineSameFileAsOutput(t *testing.T) {
+	report := filepath.Join(t.TempDir(), "report.json")
+	field := filepath.Join(fixtures, "evtx", "field-case")
+	var out, errOut bytes.Buffer
+	if code := run([]string{"scan", "-o", report, field}, &out, &errOut); code != exitIncidents {
+		t.Fatalf("first run: exit %d: %s", code, errOut.String())
+	}
+	if code := run([]string{"scan", "-o", report, "--baseline", report, field}, &out, &errOut); code != exitClean {
+		t.Errorf("second run: exit %d, want 0: %s", code, errOut.String())
+	}
+	// A bad flag leaves the report as it was.
+	before, _ := os.ReadFile(report)
+	if code := run([]string{"scan", "-o", report, "--since", "soon", field}, &out, &errOut); code != exitError {
+		t.Errorf("bad --since: exit %d", code)
+	}
+	if after, _ := os.ReadFile(report); !bytes.Equal(before, after) {
+		t.Error("a run that failed on a flag changed the report file")
+	}
+}
