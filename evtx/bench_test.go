@@ -63,18 +63,8 @@ func readModes(b *testing.B) []struct {
 	}
 }
 
-// BenchmarkCorpus reads every file of the shared public corpus (small,
-// varied files, some damaged).
-func BenchmarkCorpus(b *testing.B) {
-	files := corpusFiles(b)
-	var size int64
-	for _, f := range files {
-		fi, err := os.Stat(f)
-		if err != nil {
-			b.Fatal(err)
-		}
-		size += fi.Size()
-	}
+// benchFiles reads files of size bytes in all, in every read mode.
+func benchFiles(b *testing.B, files []string, size int64) {
 	for _, mode := range readModes(b) {
 		b.Run(mode.name, func(b *testing.B) {
 			b.SetBytes(size)
@@ -92,6 +82,21 @@ func BenchmarkCorpus(b *testing.B) {
 			b.ReportMetric(float64(records)*float64(b.N)/b.Elapsed().Seconds(), "records/s")
 		})
 	}
+}
+
+// BenchmarkCorpus reads every file of the shared public corpus (small,
+// varied files, some damaged).
+func BenchmarkCorpus(b *testing.B) {
+	files := corpusFiles(b)
+	var size int64
+	for _, f := range files {
+		fi, err := os.Stat(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		size += fi.Size()
+	}
+	benchFiles(b, files, size)
 }
 
 // BenchmarkDir reads every .evtx file under the folder named by
@@ -120,23 +125,7 @@ func BenchmarkDir(b *testing.B) {
 	if err != nil || len(files) == 0 {
 		b.Fatalf("%s: %d .evtx files, %v", dir, len(files), err)
 	}
-	for _, mode := range readModes(b) {
-		b.Run(mode.name, func(b *testing.B) {
-			b.SetBytes(size)
-			records := 0
-			for b.Loop() {
-				records = 0
-				for _, f := range files {
-					st, err := ReadFile(f, mode.opts, func(*Event) {})
-					if err != nil {
-						b.Fatal(err)
-					}
-					records += st.Records
-				}
-			}
-			b.ReportMetric(float64(records)*float64(b.N)/b.Elapsed().Seconds(), "records/s")
-		})
-	}
+	benchFiles(b, files, size)
 }
 
 // BenchmarkGenerated reads a generated 16 MiB log, in memory: Application
