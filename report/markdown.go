@@ -19,7 +19,7 @@ type markdownReporter struct{}
 // that they read as the text they are: they never open a link, an HTML
 // tag, a table cell or leave a code block.
 func (markdownReporter) Report(w io.Writer, r *Result, o Options) error {
-	m := &mdWriter{w: w, o: o}
+	m := &mdWriter{lines: lines{w: w}, o: o}
 	m.line("# extriage report\n")
 	if why := r.Summary.partialReasons(); len(why) > 0 {
 		m.line("> **Partial scan:** %s. The rest was read; the summary at the end says what and why.\n", strings.Join(why, ", "))
@@ -36,17 +36,10 @@ func (markdownReporter) Report(w io.Writer, r *Result, o Options) error {
 	return m.err
 }
 
-// mdWriter writes lines, keeping the first write error.
+// mdWriter writes the markdown format's lines.
 type mdWriter struct {
-	w   io.Writer
-	o   Options
-	err error
-}
-
-func (m *mdWriter) line(format string, args ...any) {
-	if m.err == nil {
-		_, m.err = fmt.Fprintf(m.w, format+"\n", args...)
-	}
+	lines
+	o Options
 }
 
 // row writes one table row of cells that are already escaped.

@@ -20,7 +20,7 @@ const timeLayout = "2006-01-02 15:04:05"
 // overview table, the servers, each incident's story, evidence and fix,
 // then the scan summary.
 func (tableReporter) Report(w io.Writer, r *Result, o Options) error {
-	p := &printer{w: w, o: o}
+	p := &printer{lines: lines{w: w}, o: o}
 	if o.Width <= 0 || o.Width > 160 {
 		p.o.Width = 120 // piped: wide enough for the overview, narrow enough to read
 	}
@@ -41,16 +41,22 @@ func (tableReporter) Report(w io.Writer, r *Result, o Options) error {
 	return p.err
 }
 
-// printer writes lines, keeping the first write error.
+// printer writes the table format's lines.
 type printer struct {
+	lines
+	o Options
+}
+
+// lines writes formatted lines, keeping the first write error, so a
+// reporter checks it once at the end.
+type lines struct {
 	w   io.Writer
-	o   Options
 	err error
 }
 
-func (p *printer) line(format string, args ...any) {
-	if p.err == nil {
-		_, p.err = fmt.Fprintf(p.w, format+"\n", args...)
+func (l *lines) line(format string, args ...any) {
+	if l.err == nil {
+		_, l.err = fmt.Fprintf(l.w, format+"\n", args...)
 	}
 }
 
