@@ -138,7 +138,7 @@ func checkTraceSummary(t *testing.T, f traceFact, rep traceReport) {
 			lines = append(lines, e.Line)
 		}
 	}
-	if !slices.Equal(lines, f.ProblemLines) && !(len(lines) == 0 && len(f.ProblemLines) == 0) {
+	if !slices.Equal(lines, f.ProblemLines) {
 		t.Errorf("problem lines %v, want %v", lines, f.ProblemLines)
 	}
 	if f.Fatal != "" && !slices.ContainsFunc(s.Errors, func(e reportLine) bool { return strings.Contains(e.Message, f.Fatal) }) {
