@@ -2,6 +2,7 @@ package patterns
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -241,9 +242,27 @@ func (r *compiledRule) renderText(inc *Incident) {
 		if s.when != "" && isEmpty(inc.Fields[s.when]) || s.unless != "" && !isEmpty(inc.Fields[s.unless]) {
 			continue
 		}
-		step := Step{Text: execText(s.text, data), Command: execText(s.command, data)}
+		step := renderStep(s, data)
 		if step.Text != "" || step.Command != "" {
 			inc.Remedy = append(inc.Remedy, step)
 		}
 	}
+}
+
+// renderStep renders one remedy step. A command whose value a ps* function
+// refused is withheld, and the text says which value and why, so the admin
+// is never handed a command built from something that is not an identity.
+func renderStep(s compiledStep, data map[string]any) Step {
+	step := Step{Text: execText(s.text, data)}
+	cmd, err := execTextErr(s.command, data)
+	if rv, ok := refusal(err); ok {
+		note := fmt.Sprintf("The command for this step is not shown: the log gives %s.", rv)
+		step.Text = strings.TrimSpace(step.Text + " " + note)
+		return step
+	}
+	if err != nil {
+		cmd = "(template error: " + err.Error() + ")"
+	}
+	step.Command = cmd
+	return step
 }
