@@ -1,4 +1,4 @@
-package main
+package scan
 
 import (
 	"fmt"
@@ -23,8 +23,8 @@ type scanner struct {
 	evtxOpts  evtx.Options
 	traceOpts trace.Options
 	wantRow   func(status string) bool // nil: every row is matched
-	window    window                   // --since/--until
-	meter     meter
+	window    Window                   // --since/--until
+	progress  Progress
 }
 
 // outcome is what reading one input gave, for the summary.
@@ -74,7 +74,7 @@ func (sc *scanner) read(in *input.Input, rec *patterns.Record) outcome {
 }
 
 func (sc *scanner) match(rec *patterns.Record) {
-	if !sc.window.contains(rec.Time) {
+	if !sc.window.Contains(rec.Time) {
 		return
 	}
 	for _, h := range sc.m.Match(rec) {
@@ -91,7 +91,7 @@ func (sc *scanner) readEvtx(in *input.Input, rec *patterns.Record, o *outcome) {
 	}
 	if in.Path != "" {
 		o.evtx, o.err = evtx.ReadFile(in.Path, sc.evtxOpts, emit)
-		sc.meter.read(o.evtx.Bytes)
+		sc.progress.Read(o.evtx.Bytes)
 	} else {
 		r, err := in.Open()
 		if err != nil {
@@ -99,7 +99,7 @@ func (sc *scanner) readEvtx(in *input.Input, rec *patterns.Record, o *outcome) {
 			return
 		}
 		defer r.Close()
-		o.evtx, o.err = evtx.ReadStream(in.Name, &countingReader{r: r, m: sc.meter}, sc.evtxOpts, emit)
+		o.evtx, o.err = evtx.ReadStream(in.Name, &countingReader{r: r, p: sc.progress}, sc.evtxOpts, emit)
 	}
 	o.size = o.evtx.Bytes
 	o.read = o.evtx.Chunks+o.evtx.EmptyChunks > 0 || o.err == nil
@@ -115,7 +115,7 @@ func (sc *scanner) readTrace(in *input.Input, rec *patterns.Record, o *outcome) 
 		return
 	}
 	defer r.Close()
-	cr := &countingReader{r: r, m: sc.meter}
+	cr := &countingReader{r: r, p: sc.progress}
 	o.trace, o.err = trace.Read(in.Name, cr, sc.traceOpts, func(row *trace.Row) error {
 		o.spans.add(row.Server, row.Time, row.TimeKnown)
 		if sc.wantRow != nil && !sc.wantRow(row.Status) {
@@ -152,17 +152,17 @@ func addOutcome(sum *report.Summary, all spans, o *outcome) {
 	}
 }
 
-// countingReader reports the bytes read through it to a meter.
+// countingReader reports the bytes read through it as progress.
 type countingReader struct {
 	r io.Reader
-	m meter
+	p Progress
 	n int64
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
-	c.m.read(int64(n))
+	c.p.Read(int64(n))
 	return n, err
 }
 
