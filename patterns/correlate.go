@@ -193,6 +193,7 @@ func (r *compiledRule) build(hits []*Hit) Incident {
 			Time: h.Time, Signature: h.Signature, Message: h.Message})
 	}
 	r.renderText(&inc)
+	inc.Caveats = r.caveats(hits, r.sigs)
 	return inc
 }
 

@@ -63,6 +63,9 @@ type Incident struct {
 	Explanation string    `json:"explanation"`
 	// Remedy lists checks and fixes in the order to try them.
 	Remedy []Step `json:"remedy"`
+	// Caveats say what part of the incident's basis the catalog marks
+	// unconfirmed; a reader should weigh the incident accordingly.
+	Caveats []string `json:"caveats,omitempty"`
 	// Evidence is every supporting hit, sorted by time, file, record, line;
 	// the reporter decides how many to print.
 	Evidence []Evidence `json:"evidence"`

@@ -220,3 +220,24 @@ func TestLoadDisableSignatureWithItsIncident(t *testing.T) {
 		t.Errorf("disabled incident raised: %+v", incs)
 	}
 }
+
+// Load errors say file:line, as editors and terminals link them.
+func TestLoadErrorLines(t *testing.T) {
+	const sig = "signatures:\n  - id: x.sig\n    channel: C\n    provider: P\n    event_id: 1\n    fields: [a]\n"
+	for name, tc := range map[string]struct{ yaml, want string }{
+		"entry error":     {sig + "  - id: x.two\n    channel: C\n", "e.yaml:7: signature \"x.two\""},
+		"unknown key":     {sig + "    feilds: [a]\n", "e.yaml:7: field feilds not found"},
+		"bad status":      {sig + "    status: maybe\n", "e.yaml:2: signature \"x.sig\": status \"maybe\": want confirmed or unconfirmed"},
+		"empty reference": {sig + "    references: ['']\n", "references #1: empty"},
+		"bad expect":      {sig + "tests:\n  - name: n\n    pattern: x.sig\n    expect: nothing\n", "e.yaml:10: expect: want none"},
+		"bad values":      {sig + "tests:\n  - name: n\n    pattern: x.sig\n    expect: none\n    records: [{values: [[1]]}]\n", "e.yaml:11: values"},
+		"syntax":          {"signatures: [\n", "e.yaml:"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := Load(writeDir(t, map[string]string{"e.yaml": tc.yaml}))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err = %v, want it to contain %q", err, tc.want)
+			}
+		})
+	}
+}

@@ -33,43 +33,6 @@ func tr(line int64, at, sender, recipient, status, msgID string, extra ...string
 	return Record{Source: "trace", File: "MSGTRK.LOG", Line: line, Time: t, Computer: cols["server"], Columns: cols}
 }
 
-var mailflowCases = []catalogCase{
-	{"AF drop", "mailflow.af-dropped-remote-domain", true, []Record{
-		tr(10, "2024-02-03T09:00:00Z", "lee@tailspintoys.com", "lee.home@outside.example", stAF, "<1@t>")}},
-	{"AF drop in a status blob, any case", "mailflow.af-dropped-remote-domain", true, []Record{
-		tr(10, "2024-02-03T09:00:00Z", "lee@tailspintoys.com", "lee.home@outside.example", "Reason: "+strings.ToLower(stAFBlob), "<1@t>")}},
-	{"auto-reply is not forwarding", "mailflow.af-dropped-remote-domain", false, []Record{
-		tr(10, "2024-02-03T09:00:00Z", "lee@tailspintoys.com", "x@outside.example", stAR, "<1@t>")}},
-
-	{"5.7.520", "mailflow.af-rejected-spam-policy", true, []Record{
-		tr(10, "2024-02-03T09:00:00Z", "dana@contoso.com", "dana@fabrikam.example", stSpam, "<1@c>")}},
-	{"other 5.7.x NDR", "mailflow.af-rejected-spam-policy", false, []Record{
-		tr(10, "2024-02-03T09:00:00Z", "dana@contoso.com", "dana@fabrikam.example", "550 5.7.1 Unable to relay", "<1@c>")}},
-
-	{"rule reject", "mailflow.transport-rule-rejected", true, []Record{
-		tr(10, "2024-02-03T09:00:00Z", "kim@contoso.com", "kim@outside.example", stRule, "<1@c>")}},
-	{"rule-less 5.7.1", "mailflow.transport-rule-rejected", false, []Record{
-		tr(10, "2024-02-03T09:00:00Z", "kim@contoso.com", "kim@outside.example", "550 5.7.1 RESOLVER.RST.AuthRequired", "<1@c>")}},
-
-	{"OOF suppressed", "mailflow.oof-reply-suppressed", true, []Record{
-		tr(10, "2024-02-03T09:00:00Z", "pat@contoso.com", "ext@outside.example", stOOF, "<1@c>")}},
-	{"forwarded is not OOF", "mailflow.oof-reply-suppressed", false, []Record{
-		tr(10, "2024-02-03T09:00:00Z", "pat@contoso.com", "ext@outside.example", stForwarded, "<1@c>")}},
-
-	{"drops", "mailflow.autoforward-dropped", true, []Record{
-		tr(10, "2024-02-03T09:00:00Z", "lee@tailspintoys.com", "lee.home@outside.example", stAF, "<1@t>")}},
-	{"benign look-alikes", "mailflow.autoforward-dropped", false, benign()},
-	{"spam policy", "mailflow.autoforward-rejected-spam-policy", true, []Record{
-		tr(10, "2024-02-03T09:00:00Z", "dana@contoso.com", "dana@fabrikam.example", stSpam, "<1@c>")}},
-	{"benign look-alikes", "mailflow.autoforward-rejected-spam-policy", false, benign()},
-	{"rule", "mailflow.transport-rule-reject", true, []Record{
-		tr(10, "2024-02-03T09:00:00Z", "kim@contoso.com", "kim@outside.example", stRule, "<1@c>")}},
-	{"benign look-alikes", "mailflow.transport-rule-reject", false, benign()},
-	{"OOF", "mailflow.oof-suppressed", true, []Record{
-		tr(10, "2024-02-03T09:00:00Z", "pat@contoso.com", "ext@outside.example", stOOF, "<1@c>")}},
-	{"benign look-alikes", "mailflow.oof-suppressed", false, benign()},
-}
-
 // benign are the silent drops and successes that are not forwarding
 // problems (reference §2).
 func benign() []Record {

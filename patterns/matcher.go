@@ -44,21 +44,21 @@ func Compile(cat *Catalog) (*Matcher, error) {
 		cs, err := compileSignature(s)
 		switch {
 		case err != nil:
-			errs = append(errs, entryErr(s.Origin, "signature", s.ID, err))
+			errs = append(errs, entryErr(s.Pos(), "signature", s.ID, err))
 		case m.sigs[s.ID] != nil:
-			errs = append(errs, entryErr(s.Origin, "signature", s.ID, errors.New("duplicate id")))
+			errs = append(errs, entryErr(s.Pos(), "signature", s.ID, errors.New("duplicate id")))
 		default:
 			m.add(cs)
 		}
 	}
 	for _, r := range cat.Incidents {
 		if m.sigs[r.ID] != nil {
-			errs = append(errs, entryErr(r.Origin, "incident", r.ID, errors.New("a signature has the same id")))
+			errs = append(errs, entryErr(r.Pos(), "incident", r.ID, errors.New("a signature has the same id")))
 			continue
 		}
 		cr, err := compileRule(r, m.sigs)
 		if err != nil {
-			errs = append(errs, entryErr(r.Origin, "incident", r.ID, err))
+			errs = append(errs, entryErr(r.Pos(), "incident", r.ID, err))
 			continue
 		}
 		m.rules = append(m.rules, cr)
