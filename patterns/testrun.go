@@ -29,6 +29,9 @@ type CaseResult struct {
 	// Set lists, per pattern, the fields its results carried: lint uses it
 	// to find template fields no test ever sets.
 	Set map[string]map[string]bool
+	// Hits and Incidents are what the case's records gave.
+	Hits      []Hit
+	Incidents []Incident
 }
 
 // Failed reports whether the case ran and found a difference.
@@ -115,7 +118,7 @@ func runCase(m *Matcher, tc *TestCase, opts TestOptions, res *CaseResult) {
 		*p = append(*p, "the case has no records: give records: or files:")
 		return
 	}
-	got, ok := caseResults(m, tc, opts, p)
+	got, ok := caseResults(m, tc, opts, res)
 	if !ok {
 		return
 	}
@@ -144,12 +147,14 @@ func runCase(m *Matcher, tc *TestCase, opts TestOptions, res *CaseResult) {
 
 // caseResults feeds the case's records to the matcher and returns every
 // hit and incident, false when the records could not be built or read.
-func caseResults(m *Matcher, tc *TestCase, opts TestOptions, p *[]string) ([]result, bool) {
+func caseResults(m *Matcher, tc *TestCase, opts TestOptions, res *CaseResult) ([]result, bool) {
+	p := &res.Problems
 	c := NewCorrelator(m)
 	var hits []result
 	feed := func(r *Record) {
 		for _, h := range m.Match(r) {
 			c.Add(h)
+			res.Hits = append(res.Hits, h)
 			hits = append(hits, result{pattern: h.Signature, fields: h.Fields, messages: []string{h.Message}})
 		}
 	}
@@ -176,7 +181,8 @@ func caseResults(m *Matcher, tc *TestCase, opts TestOptions, p *[]string) ([]res
 	if len(*p) > 0 {
 		return nil, false
 	}
-	for _, inc := range c.Incidents() {
+	res.Incidents = c.Incidents()
+	for _, inc := range res.Incidents {
 		r := result{pattern: inc.Pattern, key: inc.Key, count: inc.Count, fields: inc.Fields, title: inc.Title,
 			explain: inc.Explanation, caveats: inc.Caveats, incident: true}
 		for _, e := range inc.Evidence {

@@ -28,6 +28,9 @@ type TestCase struct {
 	Dir string `yaml:"-"`
 }
 
+// Builtin reports whether the case is of the built-in catalog.
+func (tc *TestCase) Builtin() bool { return tc.Dir == "" }
+
 // Positive reports whether the case expects results (not expect: none).
 func (tc *TestCase) Positive() bool { return !tc.Expect.None }
 

@@ -27,6 +27,15 @@ type Config struct {
 	Stdin       io.Reader     // what input.StdinName reads; nil for os.Stdin
 	Now         func() time.Time
 	Progress    Progress // nil: no progress is shown
+	// Visit, when set, is given every record read inside Window instead of
+	// the matcher, for commands that list records rather than incidents
+	// (Matcher may then be nil). Inputs are then read one at a time, so
+	// Visit is called from one goroutine, in input and file order; rec is
+	// reused after it returns.
+	Visit func(rec *patterns.Record)
+	// Want, with Visit, picks the evtx records whose values are decoded and
+	// visited (nil: every record); the others are counted as read.
+	Want func(channel, provider string, eventID uint32) bool
 }
 
 // Progress is told how far a scan has got. Read is called from several
@@ -83,12 +92,18 @@ func Run(cfg Config) *Result {
 		jobs = runtime.GOMAXPROCS(0)
 	}
 	m := cfg.Matcher
-	sc := &scanner{m: m, cor: patterns.NewCorrelator(m), traceOpts: cfg.Trace, window: cfg.Window,
+	if m == nil {
+		m, _ = patterns.Compile(&patterns.Catalog{}) // an empty catalog always compiles
+	}
+	sc := &scanner{m: m, visit: cfg.Visit, cor: patterns.NewCorrelator(m), traceOpts: cfg.Trace, window: cfg.Window,
 		evtxOpts: evtx.Options{Jobs: jobs}, progress: cfg.Progress}
 	if sc.progress == nil {
 		sc.progress = noProgress{}
 	}
-	if !cfg.NoPrefilter {
+	switch {
+	case cfg.Visit != nil:
+		sc.evtxOpts.Want, jobs = cfg.Want, 1
+	case !cfg.NoPrefilter:
 		sc.evtxOpts.Want = m.Wants
 		sc.wantRow = m.WantsTrace
 	}

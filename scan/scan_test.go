@@ -90,3 +90,45 @@ func TestRunProgress(t *testing.T) {
 		t.Errorf("progress %+v, summary bytes %d", p, res.Summary.Bytes)
 	}
 }
+
+// Visit sees every record a scan counts, in order, and Want picks which
+// evtx records it sees.
+func TestRunVisit(t *testing.T) {
+	paths := []string{filepath.Join(fixtures, "evtx", "field-case"), filepath.Join(fixtures, "trace", "extended-report")}
+	for _, tt := range []struct {
+		name string
+		want func(string, string, uint32) bool
+		all  bool
+	}{
+		{"every record", nil, true},
+		{"738 only", func(_, _ string, id uint32) bool { return id == 738 }, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var n, n738, trace int
+			var last string
+			res := Run(Config{Paths: paths, Want: tt.want, Visit: func(r *patterns.Record) {
+				n++
+				if r.Source == "trace" {
+					trace++
+				} else if r.EventID == 738 {
+					n738++
+				}
+				if r.File < last {
+					t.Errorf("%s visited after %s", r.File, last)
+				}
+				last = r.File
+			}})
+			if len(res.Incidents) != 0 {
+				t.Errorf("a visiting scan matched: %d incidents", len(res.Incidents))
+			}
+			// A trace record (line) to three recipients is three rows.
+			evtxRecords := res.Summary.Files[0].Records
+			if tt.all && (n-trace != evtxRecords || trace < res.Summary.Files[1].Records) {
+				t.Errorf("visited %d evtx records and %d trace rows, the summary counts %+v", n-trace, trace, res.Summary.Files)
+			}
+			if !tt.all && (n738 == 0 || n != n738+trace) {
+				t.Errorf("visited %d records, %d of them 738 and %d trace rows", n, n738, trace)
+			}
+		})
+	}
+}

@@ -25,6 +25,7 @@ type scanner struct {
 	wantRow   func(status string) bool // nil: every row is matched
 	window    Window                   // --since/--until
 	progress  Progress
+	visit     func(*patterns.Record) // Config.Visit
 }
 
 // outcome is what reading one input gave, for the summary.
@@ -75,6 +76,10 @@ func (sc *scanner) read(in *input.Input, rec *patterns.Record) outcome {
 
 func (sc *scanner) match(rec *patterns.Record) {
 	if !sc.window.Contains(rec.Time) {
+		return
+	}
+	if sc.visit != nil {
+		sc.visit(rec)
 		return
 	}
 	for _, h := range sc.m.Match(rec) {

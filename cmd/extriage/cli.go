@@ -21,8 +21,10 @@ const (
 
 // cli is the command line grammar.
 type cli struct {
-	Scan    scanCmd    `cmd:"" help:"Scan event logs (.evtx) and message-trace or tracking exports for known Exchange failure signatures and explain the incidents found."`
-	Version versionCmd `cmd:"" help:"Print the version of extriage and of its pattern catalog."`
+	Scan     scanCmd     `cmd:"" help:"Scan event logs (.evtx) and message-trace or tracking exports for known Exchange failure signatures and explain the incidents found."`
+	Version  versionCmd  `cmd:"" help:"Print the version of extriage and of its pattern catalog."`
+	Patterns patternsCmd `cmd:"" help:"List, show, test and lint the pattern catalog (built-in, and folders of your own)."`
+	Events   eventsCmd   `cmd:"" help:"List the normalised records of the inputs, filtered, or count them (--stats): the raw values a pattern reads."`
 }
 
 // exitStatus carries a command's exit code out of kong.

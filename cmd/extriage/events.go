@@ -1,0 +1,3 @@
+package main
+type eventsCmd struct{}
+func (eventsCmd) Run(e *env) error { return nil }
