@@ -33,6 +33,7 @@ type Matcher struct {
 	trace   []*compiledSig
 	sigs    map[string]*compiledSig
 	rules   []*compiledRule
+	sources []source // the channels and providers evtx signatures read
 }
 
 // Compile validates the catalog and builds a Matcher. Errors name the file
@@ -85,6 +86,7 @@ func (m *Matcher) add(cs *compiledSig) {
 		return
 	}
 	m.byEvent[cs.eventID] = append(m.byEvent[cs.eventID], cs)
+	m.addSource(cs)
 }
 
 // Wants reports whether any signature could match an evtx record with this

@@ -107,6 +107,9 @@ func summaryRows(r *Result) [][]string {
 		row("records lost", "", n(s.Lost), z, z, ""),
 		row("duration", "", strconv.FormatInt(time.Duration(s.Duration).Milliseconds(), 10), z, z, "milliseconds; "+s.rateText()),
 	}
+	if s.Coverage != nil {
+		rows = append(rows, row("records the catalog reads", "", n(s.Coverage.Records), z, z, s.coverageWarning()))
+	}
 	for _, v := range serverViews(r) {
 		if v.Read {
 			rows = append(rows, row("server", serverLabel(v.Name), n(v.Records), v.First, v.Last, "records read and the time they cover"))

@@ -91,6 +91,7 @@ type htmlSummary struct {
 	Inputs, Size, Duration, Rate string
 	Files, Records, Lost         int
 	Span                         string
+	Coverage, CoverageWarning    string
 	Errors, Warnings             []htmlProblem
 	Skipped                      []htmlProblem
 }
@@ -168,7 +169,7 @@ func severityClass(inc *Incident) string {
 
 func newHTMLSummary(s *Summary) htmlSummary {
 	h := htmlSummary{Inputs: s.inputsText(), Size: sizeString(s.Bytes), Duration: s.durationText(), Rate: s.rateText(),
-		Files: s.Inputs, Records: s.Records, Lost: s.Lost}
+		Files: s.Inputs, Records: s.Records, Lost: s.Lost, Coverage: s.coverageText(), CoverageWarning: s.coverageWarning()}
 	var first, last time.Time
 	for _, sv := range s.Servers {
 		if first.IsZero() || sv.First.Before(first) {

@@ -148,6 +148,12 @@ func (m *mdWriter) summary(r *Result) {
 	} else {
 		m.line("- **Took:** %s (%s).", s.durationText(), s.rateText())
 	}
+	if c := s.coverageText(); c != "" {
+		m.line("- **Coverage:** %s", mdText(c))
+	}
+	if w := s.coverageWarning(); w != "" {
+		m.line("- **Nothing the catalog reads:** %s", mdText(w))
+	}
 	m.line("- **Incidents:** %s.", mdText(countIncidents(r.Incidents).text()))
 	if why := s.partialReasons(); len(why) > 0 {
 		m.line("- **Partial scan:** %s. Everything else was read.", strings.Join(why, ", "))

@@ -28,6 +28,9 @@ type Summary struct {
 	Started  time.Time `json:"started"`
 	Duration Duration  `json:"duration_seconds"`
 	Bytes    int64     `json:"bytes"`
+	// Coverage says how much of what was read the catalog has patterns for.
+	// Nil when not measured (a summary from an older report).
+	Coverage *Coverage `json:"coverage,omitempty"`
 }
 
 // File is the outcome for one input file.

@@ -29,6 +29,10 @@ func (tableReporter) Report(w io.Writer, r *Result, o Options) error {
 	}
 	if len(r.Incidents) == 0 {
 		p.line("No incident found.\n")
+		if w := r.Summary.coverageWarning(); w != "" {
+			p.para("", w)
+			p.line("")
+		}
 	} else {
 		p.line("%s %s.\n", p.bold("Incidents:"), countIncidents(r.Incidents).text())
 		p.overview(r.Incidents)
@@ -243,6 +247,9 @@ func (p *printer) summary(r *Result) {
 	} else {
 		p.para("  ", fmt.Sprintf("Read %s: %d %s, %s, %d records in %s (%s).", s.inputsText(), s.Inputs,
 			plural(s.Inputs, "file", "files"), sizeString(s.Bytes), s.Records, s.durationText(), s.rateText()))
+	}
+	if c := s.coverageText(); c != "" {
+		p.para("  ", c)
 	}
 	p.para("  ", fmt.Sprintf("Incidents: %s.", countIncidents(r.Incidents).text()))
 	if why := s.partialReasons(); len(why) > 0 {

@@ -80,7 +80,7 @@ func Run(cfg Config) *Result {
 	}
 	start := now()
 	exp := input.Expand(cfg.Paths, input.Options{Stdin: cfg.Stdin})
-	sum := report.Summary{Started: start.UTC()}
+	sum := report.Summary{Started: start.UTC(), Coverage: &report.Coverage{}}
 	for _, sk := range exp.Skipped {
 		sum.Skipped = append(sum.Skipped, report.Skipped{File: sk.Name, Reason: sk.Reason})
 	}
@@ -113,9 +113,11 @@ func Run(cfg Config) *Result {
 	}
 	sc.progress.Start(len(exp.Inputs), total)
 	all := spans{}
-	for _, o := range sc.run(exp.Inputs, jobs) {
-		addOutcome(&sum, all, &o)
+	outcomes := sc.run(exp.Inputs, jobs)
+	for i := range outcomes {
+		addOutcome(&sum, all, &outcomes[i])
 	}
+	sum.Coverage.Sources = m.Sources()
 	sc.progress.Stop()
 	sum.Servers = all.list()
 	sum.Duration = report.Duration(now().Sub(start))

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"sync/atomic"
 
 	"github.com/extriage/extriage/evtx"
 	"github.com/extriage/extriage/input"
@@ -38,6 +39,8 @@ type outcome struct {
 	read  bool  // something was read: the file counts as an input
 	err   error // the input could not be read, or stopped early
 	spans spans
+	// covered counts the records of a source the catalog reads.
+	covered atomic.Int64
 }
 
 // run reads every input with at most jobs at once.
@@ -51,7 +54,7 @@ func (sc *scanner) run(inputs []input.Input, jobs int) []outcome {
 			defer wg.Done()
 			var rec patterns.Record
 			for i := range next {
-				out[i] = sc.read(&inputs[i], &rec)
+				sc.read(&inputs[i], &rec, &out[i])
 			}
 		}()
 	}
@@ -63,15 +66,14 @@ func (sc *scanner) run(inputs []input.Input, jobs int) []outcome {
 	return out
 }
 
-func (sc *scanner) read(in *input.Input, rec *patterns.Record) outcome {
-	o := outcome{name: in.Name, kind: in.Kind, size: in.Size, spans: spans{}}
+func (sc *scanner) read(in *input.Input, rec *patterns.Record, o *outcome) {
+	o.name, o.kind, o.size, o.spans = in.Name, in.Kind, in.Size, spans{}
 	switch in.Kind {
 	case input.Evtx:
-		sc.readEvtx(in, rec, &o)
+		sc.readEvtx(in, rec, o)
 	case input.Trace:
-		sc.readTrace(in, rec, &o)
+		sc.readTrace(in, rec, o)
 	}
-	return o
 }
 
 func (sc *scanner) match(rec *patterns.Record) {
@@ -94,8 +96,18 @@ func (sc *scanner) readEvtx(in *input.Input, rec *patterns.Record, o *outcome) {
 		evtxRecord(ev, rec)
 		sc.match(rec)
 	}
+	opts := sc.evtxOpts
+	want := opts.Want
+	// Asked about every record before its values are decoded, possibly from
+	// several decoding goroutines: the one place every record passes.
+	opts.Want = func(channel, provider string, id uint32) bool {
+		if sc.m.ReadsSource(channel, provider) {
+			o.covered.Add(1)
+		}
+		return want == nil || want(channel, provider, id)
+	}
 	if in.Path != "" {
-		o.evtx, o.err = evtx.ReadFile(in.Path, sc.evtxOpts, emit)
+		o.evtx, o.err = evtx.ReadFile(in.Path, opts, emit)
 		sc.progress.Read(o.evtx.Bytes)
 	} else {
 		r, err := in.Open()
@@ -104,7 +116,7 @@ func (sc *scanner) readEvtx(in *input.Input, rec *patterns.Record, o *outcome) {
 			return
 		}
 		defer r.Close()
-		o.evtx, o.err = evtx.ReadStream(in.Name, &countingReader{r: r, p: sc.progress}, sc.evtxOpts, emit)
+		o.evtx, o.err = evtx.ReadStream(in.Name, &countingReader{r: r, p: sc.progress}, opts, emit)
 	}
 	o.size = o.evtx.Bytes
 	o.read = o.evtx.Chunks+o.evtx.EmptyChunks > 0 || o.err == nil
@@ -131,6 +143,9 @@ func (sc *scanner) readTrace(in *input.Input, rec *patterns.Record, o *outcome) 
 		return nil
 	})
 	o.size = cr.n
+	if sc.m.ReadsTrace() {
+		o.covered.Store(o.trace.Records)
+	}
 	// A fatal error after the header (a truncated UTF-16 file) keeps the
 	// rows before it: the file still counts as read.
 	o.read = o.err == nil || o.trace.Dialect != trace.DialectUnknown
@@ -145,6 +160,7 @@ func addOutcome(sum *report.Summary, all spans, o *outcome) {
 		sum.Errors = append(sum.Errors, report.Error{File: o.name, Message: errText(o.name, o.err)})
 		return
 	}
+	sum.Coverage.Records += int(o.covered.Load()) // set by Run
 	switch o.kind {
 	case input.Evtx:
 		addEvtx(sum, o.name, o.evtx)
