@@ -24,7 +24,7 @@ type patternsCmd struct {
 
 type patternsListCmd struct {
 	Patterns []string `placeholder:"DIR" help:"Folder of extra pattern YAML files, read after the built-in catalog, as scan reads them. Repeatable."`
-	Format   string   `short:"f" enum:"table,json" default:"table" help:"table or json."`
+	Format   string   `short:"f" enum:"table,json,markdown" default:"table" help:"table, json, or markdown (the table README.md shows)."`
 }
 
 func (c *patternsListCmd) Run(e *env) error {
@@ -33,8 +33,12 @@ func (c *patternsListCmd) Run(e *env) error {
 		return err
 	}
 	entries := patterns.Entries(cat)
-	if c.Format == "json" {
+	switch c.Format {
+	case "json":
 		return writeJSONDoc(e.stdout, entries)
+	case "markdown":
+		_, err := io.WriteString(e.stdout, markdownEntries(entries))
+		return err
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tKIND\tSEVERITY\tSOURCE\tSTATUS\tREFS\tREADS")
@@ -297,4 +301,21 @@ func writeJSONDoc(w io.Writer, v any) error {
 	}
 	_, err = w.Write(append(report.EscapeJSON(b), '\n'))
 	return err
+}
+
+// markdownEntries is the catalog as a Markdown table: README.md holds this
+// table, and a test fails when it differs from the catalog.
+func markdownEntries(entries []patterns.Entry) string {
+	var b strings.Builder
+	b.WriteString("| id | kind | severity | source | status | reads |\n|---|---|---|---|---|---|\n")
+	for _, en := range entries {
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s |\n", mdCell(en.ID), en.Kind, dash(en.Severity), dash(en.Source),
+			dash(mdCell(en.Status)), mdCell(en.Reads.String()))
+	}
+	return b.String()
+}
+
+// mdCell keeps a value inside its table cell.
+func mdCell(s string) string {
+	return strings.NewReplacer("|", "\\|", "\n", " ", "\r", " ").Replace(clean(s))
 }
