@@ -23,7 +23,8 @@ func (s *Summary) coverageText() string {
 	if s.Records == 0 || s.Coverage == nil {
 		return ""
 	}
-	return fmt.Sprintf("%d of the %d records read come from a source the catalog reads.", s.Coverage.Records, s.Records)
+	return fmt.Sprintf("%d of the %d records read %s from a source the catalog reads.", s.Coverage.Records, s.Records,
+		plural(s.Coverage.Records, "comes", "come"))
 }
 
 // coverageWarning is the plain line a report prints when records were read

@@ -186,3 +186,16 @@ func TestPatternsListShowLint(t *testing.T) {
 		t.Errorf("lint of the built-in catalog: exit %d\n%s", code, out)
 	}
 }
+
+// The worked example of docs/patterns.md stays true: its tests pass, and
+// lint finds exactly the warning the guide shows.
+func TestPatternsGuideExample(t *testing.T) {
+	dir := filepath.Join("..", "..", "docs", "examples", "log-cleared")
+	if out, _, code := runOut(t, "patterns", "test", "--no-builtin", dir); code != exitClean || !strings.Contains(out, "4 cases: 4 passed, 0 failed") {
+		t.Errorf("patterns test: exit %d\n%s", code, out)
+	}
+	out, _, code := runOut(t, "patterns", "lint", dir)
+	if code != exitClean || !strings.Contains(out, "use the field backup_path, which none of its positive cases sets") || !strings.Contains(out, "\n1 warning\n") {
+		t.Errorf("patterns lint: exit %d\n%s", code, out)
+	}
+}
