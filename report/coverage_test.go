@@ -32,3 +32,19 @@ func TestCoverageWarning(t *testing.T) {
 		}
 	}
 }
+
+// An incident of an unconfirmed basis says so in every format for people.
+func TestCaveatShown(t *testing.T) {
+	const caveat = "The signature x.sig is marked unconfirmed in the catalog"
+	inc := Incident{}
+	inc.Pattern, inc.Title, inc.Severity, inc.Caveats = "x.rule", "t", "low", []string{caveat + ": <b>."}
+	for _, format := range []string{"table", "markdown", "html", "json"} {
+		var b bytes.Buffer
+		if err := Write(&b, format, &Result{Incidents: []Incident{inc}}, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(strings.Join(strings.Fields(b.String()), " "), caveat) || (format == "html" || format == "json") && strings.Contains(b.String(), "<b>") {
+			t.Errorf("%s: caveat missing or not escaped:\n%s", format, b.String())
+		}
+	}
+}

@@ -59,6 +59,7 @@ type htmlIncident struct {
 	Known               bool
 	Fields              []htmlField
 	Explanation         []string
+	Caveats             []string
 	Remedy              []htmlStep
 	Timeline            timeline
 	Evidence            []htmlEvidence
@@ -140,6 +141,9 @@ func newHTMLIncident(n int, inc *Incident, o Options) htmlIncident {
 		if strings.TrimSpace(para) != "" {
 			h.Explanation = append(h.Explanation, para)
 		}
+	}
+	for _, c := range inc.Caveats {
+		h.Caveats = append(h.Caveats, Clean(c, false))
 	}
 	for _, st := range inc.Remedy {
 		h.Remedy = append(h.Remedy, htmlStep{Text: Clean(st.Text, false), Command: Clean(st.Command, true)})

@@ -106,6 +106,9 @@ func (m *mdWriter) incident(n int, inc *Incident) {
 	}
 	m.line("")
 	m.line("%s\n", mdBlock(inc.Explanation))
+	for _, c := range inc.Caveats {
+		m.line("> **Caveat:** %s\n", mdText(c))
+	}
 	m.evidence(inc.Evidence)
 	if len(inc.Remedy) > 0 {
 		m.line("#### What to do\n")

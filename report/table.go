@@ -184,6 +184,9 @@ func (p *printer) incident(n int, inc *Incident) {
 	}
 	p.line("")
 	p.para("    ", inc.Explanation)
+	for _, c := range inc.Caveats {
+		p.para("    "+p.warn("Caveat:")+" ", c)
+	}
 	p.evidence(inc.Evidence)
 	if len(inc.Remedy) > 0 {
 		p.line("")
