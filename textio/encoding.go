@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // ErrEncoding is wrapped by the error for input whose bytes stop decoding
@@ -147,5 +148,31 @@ func AppendUTF16(dst, b []byte, bigEndian bool) []byte {
 // DecodeUTF16 returns the UTF-16 text b as a string, decoded as AppendUTF16
 // does.
 func DecodeUTF16(b []byte, bigEndian bool) string {
-	return string(AppendUTF16(make([]byte, 0, len(b)/2), b, bigEndian))
+	lo, hi := 0, 1 // byte offsets of a unit's low and high halves
+	if bigEndian {
+		lo, hi = 1, 0
+	}
+	n := len(b) / 2
+	if !isASCII16(b[:2*n], lo, hi) {
+		// Room for the worst case up front: decoding then never grows it.
+		return string(AppendUTF16(make([]byte, 0, n*3+4), b, bigEndian))
+	}
+	// Nearly every value in a log is ASCII: built in place, the string is
+	// its only allocation.
+	var sb strings.Builder
+	sb.Grow(n)
+	for i := lo; i < 2*n; i += 2 {
+		sb.WriteByte(b[i])
+	}
+	return sb.String()
+}
+
+// isASCII16 reports whether every code unit of b is below 0x80.
+func isASCII16(b []byte, lo, hi int) bool {
+	for i := 0; i+1 < len(b); i += 2 {
+		if b[i+hi] != 0 || b[i+lo] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }

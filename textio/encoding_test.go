@@ -47,11 +47,17 @@ func TestAppendUTF16(t *testing.T) {
 		{"two highs then a low", []uint16{0xD83D, 0xD83D, 0xDE00}, "\uFFFD😀"},
 		{"high then ascii", []uint16{0xD83D, 'c', 'd', 'e', 'f', 'g'}, "\uFFFDcdefg"},
 		{"NUL kept", []uint16{'a', 0, 'b'}, "a\x00b"},
+		{"empty", nil, ""},
+		{"0x80 is not ascii", []uint16{'a', 0x80}, "a\u0080"},
+		{"0x100 is not ascii", []uint16{0x100, 'b'}, "\u0100b"},
 	}
 	for _, tt := range tests {
 		for _, be := range []bool{false, true} {
 			b := unitBytes(tt.units, be)
 			got := string(AppendUTF16(nil, b, be))
+			if s := DecodeUTF16(b, be); s != got {
+				t.Errorf("%s (big-endian %v): DecodeUTF16 %q, AppendUTF16 %q", tt.name, be, s, got)
+			}
 			if got != tt.want || got != stdDecode(b, be) {
 				t.Errorf("%s (big-endian %v): %q, want %q (unicode/utf16: %q)", tt.name, be, got, tt.want, stdDecode(b, be))
 			}
@@ -59,6 +65,9 @@ func TestAppendUTF16(t *testing.T) {
 	}
 	if got := string(AppendUTF16([]byte("pre:"), []byte{'a', 0, 'b'}, false)); got != "pre:a" {
 		t.Errorf("appended with an odd last byte: %q", got)
+	}
+	if got := DecodeUTF16([]byte{'a', 0, 'b'}, false); got != "a" {
+		t.Errorf("decoded with an odd last byte: %q", got)
 	}
 }
 

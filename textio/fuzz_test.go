@@ -23,6 +23,9 @@ func FuzzUTF16(f *testing.F) {
 		if string(whole) != stdDecode(data, bigEndian) {
 			t.Fatalf("AppendUTF16 %q, unicode/utf16 %q", whole, stdDecode(data, bigEndian))
 		}
+		if s := DecodeUTF16(data, bigEndian); s != string(whole) {
+			t.Fatalf("DecodeUTF16 %q, AppendUTF16 %q", s, whole)
+		}
 		streamed, err := io.ReadAll(NewUTF16Reader(iotest.HalfReader(bytes.NewReader(data)), bigEndian, 0))
 		if !bytes.Equal(streamed, whole) {
 			t.Fatalf("stream %q, whole %q", streamed, whole)
