@@ -15,7 +15,7 @@ import (
 // Config is what one scan reads and how.
 type Config struct {
 	Paths   []string          // files, folders, zip archives, input.StdinName
-	Matcher *patterns.Matcher // the compiled catalog
+	Matcher *patterns.Matcher // the compiled catalog; required
 	// Jobs is the number of inputs read at once, and of chunks of one .evtx
 	// decoded at once; 0 or less uses every core.
 	Jobs int
