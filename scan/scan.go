@@ -5,8 +5,8 @@ import (
 	"runtime"
 	"time"
 
-	"github.com/extriage/extriage/evtx"
 	"github.com/extriage/extriage/input"
+	"github.com/extriage/extriage/kinds"
 	"github.com/extriage/extriage/patterns"
 	"github.com/extriage/extriage/report"
 	"github.com/extriage/extriage/trace"
@@ -15,18 +15,23 @@ import (
 // Config is what one scan reads and how.
 type Config struct {
 	Paths   []string          // files, folders, zip archives, input.StdinName
-	Matcher *patterns.Matcher // the compiled catalog
+	Matcher *patterns.Matcher // the compiled catalog; required unless Visit is set
 	// Jobs is the number of inputs read at once, and of chunks of one .evtx
 	// decoded at once; 0 or less uses every core.
 	Jobs int
 	// NoPrefilter decodes every record, even those no pattern can match:
 	// for checking that the prefilter changes nothing.
 	NoPrefilter bool
-	Trace       trace.Options // time zone and day/month order of trace exports
-	Window      Window        // records outside it make no hit
-	Stdin       io.Reader     // what input.StdinName reads; nil for os.Stdin
-	Now         func() time.Time
-	Progress    Progress // nil: no progress is shown
+	// Location is the zone of local times written without one (--timezone);
+	// nil: such times are read as UTC, and the summary says so.
+	Location *time.Location
+	// DateOrder is the day/month order of culture-formatted dates
+	// (--date-format); trace.DateAuto proves it from each file or assumes it.
+	DateOrder trace.DateOrder
+	Window    Window    // records outside it make no hit
+	Stdin     io.Reader // what input.StdinName reads; nil for os.Stdin
+	Now       func() time.Time
+	Progress  Progress // nil: no progress is shown
 	// Visit, when set, is given every record read inside Window instead of
 	// the matcher, for commands that list records rather than incidents
 	// (Matcher may then be nil). Inputs are then read one at a time, so
@@ -95,31 +100,35 @@ func Run(cfg Config) *Result {
 	if m == nil {
 		m, _ = patterns.Compile(&patterns.Catalog{}) // an empty catalog always compiles
 	}
-	sc := &scanner{m: m, visit: cfg.Visit, cor: patterns.NewCorrelator(m), traceOpts: cfg.Trace, window: cfg.Window,
-		evtxOpts: evtx.Options{Jobs: jobs}, progress: cfg.Progress}
+	sc := &scanner{m: m, cor: patterns.NewCorrelator(m), window: cfg.Window, progress: cfg.Progress, visit: cfg.Visit,
+		opts: kinds.Options{Jobs: jobs, Location: cfg.Location, DateOrder: cfg.DateOrder}}
 	if sc.progress == nil {
 		sc.progress = noProgress{}
 	}
+	var next kinds.Prefilter
 	switch {
 	case cfg.Visit != nil:
-		sc.evtxOpts.Want, jobs = cfg.Want, 1
+		next, jobs = visitFilter{want: cfg.Want}, 1
 	case !cfg.NoPrefilter:
-		sc.evtxOpts.Want = m.Wants
-		sc.wantRow = m.WantsTrace
+		next = m
 	}
+	sc.opts.Prefilter = &coverage{m: m, next: next}
 	var total int64
 	for _, in := range exp.Inputs {
 		total += max(in.Size, 0)
 	}
 	sc.progress.Start(len(exp.Inputs), total)
-	all := spans{}
-	outcomes := sc.run(exp.Inputs, jobs)
-	for i := range outcomes {
-		addOutcome(&sum, all, &outcomes[i])
+	all := kinds.Spans{}
+	for _, o := range sc.run(exp.Inputs, jobs) {
+		addOutcome(&sum, all, &o)
+		if o.kind != nil && o.kind.String() == "trace" && m.ReadsTrace() {
+			sum.Coverage.Records += o.stats.Records
+		}
 	}
+	sum.Coverage.Records += int(sc.opts.Prefilter.(*coverage).n.Load())
 	sum.Coverage.Sources = m.Sources()
 	sc.progress.Stop()
-	sum.Servers = all.list()
+	sum.Servers = servers(all)
 	sum.Duration = report.Duration(now().Sub(start))
 	sum.Partial = len(sum.Errors) > 0
 	return &Result{Summary: sum, Incidents: sc.cor.Incidents()}

@@ -49,7 +49,7 @@ func (c *eventsCmd) Run(e *env) error {
 	} else {
 		sink = newListSink(e.stdout, c.Format)
 	}
-	res := scan.Run(scan.Config{Paths: c.Paths, Trace: topts, Window: f.window, Stdin: e.stdin, Now: e.now,
+	res := scan.Run(scan.Config{Paths: c.Paths, Location: topts.Location, DateOrder: topts.DateFormat, Window: f.window, Stdin: e.stdin, Now: e.now,
 		Want: f.wantHeader, Visit: func(r *patterns.Record) {
 			if !f.keep(r) {
 				return

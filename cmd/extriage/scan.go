@@ -61,7 +61,7 @@ func (s *scanCmd) Run(e *env) error {
 	}
 	defer closeOut()
 	found := scan.Run(scan.Config{Paths: s.Paths, Matcher: m, Jobs: s.Jobs, NoPrefilter: s.NoPrefilter,
-		Trace: topts, Window: sel.window, Stdin: e.stdin, Now: e.now, Progress: &meter{stderr: e.stderr, quiet: s.Quiet}})
+		Location: topts.Location, DateOrder: topts.DateFormat, Window: sel.window, Stdin: e.stdin, Now: e.now, Progress: &meter{stderr: e.stderr, quiet: s.Quiet}})
 	res := &report.Result{Summary: found.Summary, Incidents: sel.keep(report.Wrap(found.Incidents, sel.known))}
 	if !s.Quiet || s.Output != "" {
 		if err := report.Write(out, format, res, terminalOptions(out, s.AllEvidence)); err != nil {
