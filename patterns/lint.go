@@ -19,7 +19,7 @@ func (w Warning) String() string { return fmt.Sprintf("%s: warning: %s", w.Where
 // Lint finds what loads but is likely wrong or unfinished in the entries
 // mine selects (all when nil): a signature no incident uses, an entry
 // without a positive or a negative case, a field an incident's templates
-// use that none of its positive cases sets, missing status or references.
+// use that no case's incident carries, missing status or references.
 // results are the catalog's test results (RunTests).
 func Lint(cat *Catalog, results []CaseResult, mine func(Where) bool) ([]Warning, error) {
 	m, err := Compile(cat)
@@ -54,7 +54,7 @@ func Lint(cat *Catalog, results []CaseResult, mine func(Where) bool) ([]Warning,
 	for i, r := range cat.Incidents {
 		for _, f := range m.rules[i].templateFields() {
 			if !set[r.ID][f] && hasPositive(results, r.ID) {
-				add(r.Where, "incident %s: its templates use the field %s, which none of its positive cases sets; that text is never tested", r.ID, f)
+				add(r.Where, "incident %s: its templates use the field %s, which no test case sets; the text that shows it is never tested", r.ID, f)
 			}
 		}
 		provenance(add, r.Where, "incident "+r.ID, r.Provenance)

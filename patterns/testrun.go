@@ -436,10 +436,10 @@ type Gap struct {
 func (g Gap) String() string {
 	var miss []string
 	if !g.Positive {
-		miss = append(miss, "a positive case")
+		miss = append(miss, "positive case")
 	}
 	if !g.Negative {
-		miss = append(miss, "a negative case (expect: none)")
+		miss = append(miss, "negative case (expect: none)")
 	}
 	return fmt.Sprintf("%s: %s %s has no %s", g.Where.Pos(), g.Kind, g.ID, strings.Join(miss, " and no "))
 }

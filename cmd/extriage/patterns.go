@@ -166,6 +166,11 @@ func (c *patternsTestCmd) Run(e *env) error {
 		}
 		w.printf("%s\n", clean(r.String()))
 	}
+	// Untested entries do not fail the run (lint warns of them), but a
+	// user should not take "all passed" for "all tested".
+	for _, g := range patterns.Coverage(cat) {
+		w.printf("note: %s\n", clean(g.String()))
+	}
 	w.printf("%d %s: %d passed, %d failed, %d skipped\n", run, plural(run, "case", "cases"), run-failed-skipped, failed, skipped)
 	if w.err != nil {
 		return w.err

@@ -108,6 +108,8 @@ func TestPatternsTest(t *testing.T) {
 			`FAIL ` + filepath.Join(broken, "my.tests.yaml") + `:2: my.lag-suppressed "the field case"`,
 			`want an incident of my.lag-suppressed with key "DB1"; got none (found instead: incident my.lag-suppressed "SERVER3" (count 12))`,
 			`hit of my.suppressed: field database: want "DB9", got "EX9"`, "4 cases: 2 passed, 2 failed"}},
+		{"an entry without tests", []string{"patterns", "test", "--no-builtin", userDir(t, map[string]string{"my.yaml": userPattern})}, 0,
+			[]string{"note: ", "my.yaml:2: signature my.suppressed has no positive case and no negative case (expect: none)", "0 cases: 0 passed"}},
 		{"a folder that does not load", []string{"patterns", "test", writeFiles(t, map[string]string{"x.yaml": "signatures:\n  - id: x\n    chanel: C\n"})}, 2,
 			nil},
 	}
@@ -195,7 +197,7 @@ func TestPatternsGuideExample(t *testing.T) {
 		t.Errorf("patterns test: exit %d\n%s", code, out)
 	}
 	out, _, code := runOut(t, "patterns", "lint", dir)
-	if code != exitClean || !strings.Contains(out, "use the field backup_path, which none of its positive cases sets") || !strings.Contains(out, "\n1 warning\n") {
+	if code != exitClean || !strings.Contains(out, "use the field backup_path, which no test case sets") || !strings.Contains(out, "\n1 warning\n") {
 		t.Errorf("patterns lint: exit %d\n%s", code, out)
 	}
 }
