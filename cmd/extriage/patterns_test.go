@@ -135,6 +135,24 @@ func TestPatternsTest(t *testing.T) {
 	if !found || code != exitIncidents {
 		t.Errorf("scan --patterns: exit %d, user incident found %v", code, found)
 	}
+	// Its basis is marked unconfirmed: the JSON report says so on the incident.
+	out, _, _ := runOut(t, "scan", "--format", "json", "--patterns", good, filepath.Join(fixtures, "evtx", "field-case"))
+	var caveats struct {
+		Incidents []struct {
+			Pattern string
+			Caveats []string
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &caveats); err != nil {
+		t.Fatal(err)
+	}
+	for _, inc := range caveats.Incidents {
+		mine := inc.Pattern == "my.lag-suppressed"
+		if got := strings.Join(inc.Caveats, " "); mine != strings.Contains(got, "The incident rule my.lag-suppressed is marked unconfirmed") ||
+			mine != strings.Contains(got, "The signature my.suppressed is marked unconfirmed in the catalog: event 738 of Microsoft-Exchange-HighAvailability") {
+			t.Errorf("%s: caveats %q", inc.Pattern, inc.Caveats)
+		}
+	}
 }
 
 func TestPatternsListShowLint(t *testing.T) {
