@@ -216,10 +216,13 @@ func (r *result) describe() string {
 // compareResults pairs each expected result with one of the same pattern
 // (by key when it gives one, else in order) and reports what differs,
 // what is missing and what is extra.
+// The case is not changed: its expectations are copied with their
+// pattern filled in.
 func compareResults(tc *TestCase, got []result, p *[]string) {
 	named := []string{}
-	for i := range tc.Expect.Results {
-		x := &tc.Expect.Results[i]
+	wants := slices.Clone(tc.Expect.Results)
+	for i := range wants {
+		x := &wants[i]
 		if x.Pattern == "" {
 			x.Pattern = tc.Pattern
 		}
@@ -231,8 +234,8 @@ func compareResults(tc *TestCase, got []result, p *[]string) {
 		*p = append(*p, fmt.Sprintf("expect: a case of %s must expect at least one result of it, or say expect: none", tc.Pattern))
 		return
 	}
-	for i := range tc.Expect.Results {
-		x := &tc.Expect.Results[i]
+	for i := range wants {
+		x := &wants[i]
 		r := pair(got, x)
 		if r == nil {
 			*p = append(*p, fmt.Sprintf("want %s; got none%s", x.describe(), others(got, x.Pattern)))
