@@ -22,7 +22,9 @@ const (
 // cli is the command line grammar.
 type cli struct {
 	Scan    scanCmd    `cmd:"" help:"Scan event logs (.evtx) and message-trace or tracking exports for known Exchange failure signatures and explain the incidents found."`
-	Version versionCmd `cmd:"" help:"Print the version of extriage and of its pattern catalog."`
+	Version versionCmd `cmd:"" help:"Print the version of extriage, the Go version it was built with, and the version of its pattern catalog."`
+
+	VersionFlag versionFlag `name:"version" help:"Print the version and exit (the same as the version command)."`
 }
 
 // exitStatus carries a command's exit code out of kong.
@@ -32,7 +34,7 @@ func (e exitStatus) Error() string { return fmt.Sprintf("exit status %d", int(e)
 
 // run parses args, runs the command and returns the process exit code.
 func run(args []string, stdout, stderr io.Writer) int {
-	return runEnv(args, &env{stdin: os.Stdin, stdout: stdout, stderr: stderr, now: time.Now})
+	return runEnv(args, &env{stdin: os.Stdin, stdout: stdout, stderr: stderr, now: time.Now, build: readBuildInfo()})
 }
 
 // runEnv is run with the standard streams and the clock given, as tests
@@ -112,18 +114,5 @@ type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	now            func() time.Time
-}
-
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
-
-type versionCmd struct{}
-
-func (versionCmd) Run(e *env) error {
-	v := version
-	if info, ok := debug.ReadBuildInfo(); ok && v == "dev" && info.Main.Version != "" && info.Main.Version != "(devel)" {
-		v = info.Main.Version
-	}
-	fmt.Fprintf(e.stdout, "extriage %s\n", v)
-	return nil
+	build          buildInfo // the version reports state; fixed in golden tests
 }

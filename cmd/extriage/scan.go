@@ -1,12 +1,17 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 
+	"github.com/extriage/extriage/input"
 	"github.com/extriage/extriage/patterns"
 	"github.com/extriage/extriage/report"
 	"github.com/extriage/extriage/scan"
@@ -32,6 +37,9 @@ type scanCmd struct {
 }
 
 func (s *scanCmd) Run(e *env) error {
+	if err := checkPaths(s.Paths); err != nil {
+		return err
+	}
 	format, err := s.format()
 	if err != nil {
 		return err
@@ -72,6 +80,29 @@ func (s *scanCmd) Run(e *env) error {
 		fmt.Fprintln(e.stderr, "extriage: nothing was scanned: no .evtx file or message-trace export was found in the paths given")
 	}
 	return exitStatus(exitCode(res, sel.failOn))
+}
+
+// checkPaths refuses paths that do not exist before anything is scanned:
+// a typo in a nightly script must fail as a usage error, not produce a
+// report of the other paths that looks like a partial scan. Paths that
+// exist but cannot be read are left to the scan, which names them.
+func checkPaths(paths []string) error {
+	var missing []string
+	for _, p := range paths {
+		if p == input.StdinName {
+			continue
+		}
+		if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
+			missing = append(missing, strconv.Quote(p))
+		}
+	}
+	switch len(missing) {
+	case 0:
+		return nil
+	case 1:
+		return fmt.Errorf("%s does not exist: check the path; nothing was scanned", missing[0])
+	}
+	return fmt.Errorf("%s do not exist: check the paths; nothing was scanned", strings.Join(missing, ", "))
 }
 
 // format decides the output format before anything is scanned.

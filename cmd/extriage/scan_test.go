@@ -243,11 +243,14 @@ func TestExitCodes(t *testing.T) {
 		says string
 	}{
 		{"help", []string{"--help"}, exitClean, "Usage: extriage"},
+		{"no arguments", nil, exitClean, "Usage: extriage"},
 		{"scan help", []string{"scan", "--help"}, exitClean, "--format"},
 		{"version", []string{"version"}, exitClean, "extriage"},
 		{"unknown flag", []string{"scan", "--frobnicate", fixtures}, exitError, "unknown flag"},
 		{"bad format", []string{"scan", "--format", "xml", fixtures}, exitError, "format"},
-		{"missing path", []string{"scan", "no/such/dir"}, exitError, "no such file"},
+		{"missing path", []string{"scan", "no/such/dir"}, exitError, `"no/such/dir" does not exist`},
+		{"missing path beside a log", []string{"scan", filepath.Join(fixtures, "evtx", "field-case"), "no/such.evtx", "gone"}, exitError,
+			`"no/such.evtx", "gone" do not exist`},
 		{"not a log", []string{"scan", notLog}, exitError, "not a Windows event log or a message-trace export"},
 		{"folder without logs", []string{"scan", filepath.Dir(notLog)}, exitError, "nothing was scanned"},
 		{"clean negative", []string{"scan", filepath.Join(fixtures, "evtx", "negative-healthy-lag")}, exitClean, "No incident"},
