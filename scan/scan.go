@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"context"
 	"io"
 	"runtime"
 	"time"
@@ -27,6 +28,10 @@ type Config struct {
 	Stdin       io.Reader     // what input.StdinName reads; nil for os.Stdin
 	Now         func() time.Time
 	Progress    Progress // nil: no progress is shown
+	// Context stops the scan when it is done (Ctrl-C): no input is started
+	// after that, and inputs being read stop at their next read. nil never
+	// stops.
+	Context context.Context
 }
 
 // Progress is told how far a scan has got. Read is called from several
@@ -46,6 +51,9 @@ type Result struct {
 	// Incidents are every incident found, before any selection by severity
 	// or baseline.
 	Incidents []patterns.Incident
+	// Interrupted says that Config.Context stopped the scan: the result
+	// holds only part of what the inputs hold, and is no report.
+	Interrupted bool
 }
 
 // Window is the time range a scan keeps; a zero bound is open.
@@ -82,8 +90,12 @@ func Run(cfg Config) *Result {
 	if jobs <= 0 {
 		jobs = runtime.GOMAXPROCS(0)
 	}
+	ctx := cfg.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	m := cfg.Matcher
-	sc := &scanner{m: m, cor: patterns.NewCorrelator(m), traceOpts: cfg.Trace, window: cfg.Window,
+	sc := &scanner{ctx: ctx, m: m, cor: patterns.NewCorrelator(m), traceOpts: cfg.Trace, window: cfg.Window,
 		evtxOpts: evtx.Options{Jobs: jobs}, progress: cfg.Progress}
 	if sc.progress == nil {
 		sc.progress = noProgress{}
@@ -105,7 +117,7 @@ func Run(cfg Config) *Result {
 	sum.Servers = all.list()
 	sum.Duration = report.Duration(now().Sub(start))
 	sum.Partial = len(sum.Errors) > 0
-	return &Result{Summary: sum, Incidents: sc.cor.Incidents()}
+	return &Result{Summary: sum, Incidents: sc.cor.Incidents(), Interrupted: ctx.Err() != nil}
 }
 
 type noProgress struct{}

@@ -2,6 +2,8 @@ package scan
 
 import (
 	"bytes"
+	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -88,5 +90,51 @@ func TestRunProgress(t *testing.T) {
 	res := Run(Config{Paths: []string{filepath.Join(fixtures, "evtx", "field-case")}, Matcher: matcher(t), Jobs: 1, Progress: &p})
 	if p.started != 1 || p.done != 1 || p.inputs != 1 || p.total != res.Summary.Bytes || p.read != res.Summary.Bytes {
 		t.Errorf("progress %+v, summary bytes %d", p, res.Summary.Bytes)
+	}
+}
+
+// cancelAfter is standard input that cancels the scan's context once its
+// first bytes are read, as Ctrl-C in the middle of a long read does.
+type cancelAfter struct {
+	r      io.Reader
+	cancel context.CancelFunc
+	reads  int
+}
+
+func (c *cancelAfter) Read(p []byte) (int, error) {
+	c.reads++
+	if c.reads == 3 { // after the sniff and the first rows
+		c.cancel()
+	}
+	return c.r.Read(p[:min(len(p), 4096)])
+}
+
+// A done context stops the scan: inputs not started are not read, and an
+// input being read stops at its next read; the result says it was
+// interrupted.
+func TestRunContext(t *testing.T) {
+	m := matcher(t)
+	field := filepath.Join(fixtures, "evtx", "field-case")
+	done, cancel := context.WithCancel(context.Background())
+	cancel()
+	res := Run(Config{Paths: []string{field}, Matcher: m, Context: done})
+	if !res.Interrupted || res.Summary.Records != 0 || len(res.Summary.Errors) != 1 {
+		t.Errorf("cancelled before the start: interrupted %v, %d records, errors %+v", res.Interrupted, res.Summary.Records, res.Summary.Errors)
+	}
+
+	var rows bytes.Buffer // a tracking log far longer than the reads before the cancel
+	b, err := os.ReadFile(filepath.Join(fixtures, "trace", "af-tracking-log", "MSGTRK2024020309-1.LOG"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 200 {
+		rows.Write(b)
+	}
+	whole := Run(Config{Paths: []string{"-"}, Matcher: m, Stdin: bytes.NewReader(rows.Bytes())})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	res = Run(Config{Paths: []string{"-"}, Matcher: m, Context: ctx, Stdin: &cancelAfter{r: bytes.NewReader(rows.Bytes()), cancel: cancel}})
+	if whole.Interrupted || !res.Interrupted || res.Summary.Records == 0 || res.Summary.Records >= whole.Summary.Records {
+		t.Errorf("cancelled while reading: interrupted %v, %d of %d records", res.Interrupted, res.Summary.Records, whole.Summary.Records)
 	}
 }

@@ -1,6 +1,8 @@
 package scan
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"sync"
@@ -18,6 +20,7 @@ import (
 // each input is kept by its index, so the summary is in input order
 // whatever order the workers finished in.
 type scanner struct {
+	ctx       context.Context // checked before each input and on each read
 	m         *patterns.Matcher
 	cor       *patterns.Correlator
 	evtxOpts  evtx.Options
@@ -50,6 +53,10 @@ func (sc *scanner) run(inputs []input.Input, jobs int) []outcome {
 			defer wg.Done()
 			var rec patterns.Record
 			for i := range next {
+				if err := sc.ctx.Err(); err != nil {
+					out[i] = outcome{name: inputs[i].Name, err: errStopped}
+					continue
+				}
 				out[i] = sc.read(&inputs[i], &rec)
 			}
 		}()
@@ -99,7 +106,7 @@ func (sc *scanner) readEvtx(in *input.Input, rec *patterns.Record, o *outcome) {
 			return
 		}
 		defer r.Close()
-		o.evtx, o.err = evtx.ReadStream(in.Name, &countingReader{r: r, p: sc.progress}, sc.evtxOpts, emit)
+		o.evtx, o.err = evtx.ReadStream(in.Name, &countingReader{ctx: sc.ctx, r: r, p: sc.progress}, sc.evtxOpts, emit)
 	}
 	o.size = o.evtx.Bytes
 	o.read = o.evtx.Chunks+o.evtx.EmptyChunks > 0 || o.err == nil
@@ -115,7 +122,7 @@ func (sc *scanner) readTrace(in *input.Input, rec *patterns.Record, o *outcome) 
 		return
 	}
 	defer r.Close()
-	cr := &countingReader{r: r, p: sc.progress}
+	cr := &countingReader{ctx: sc.ctx, r: r, p: sc.progress}
 	o.trace, o.err = trace.Read(in.Name, cr, sc.traceOpts, func(row *trace.Row) error {
 		o.spans.add(row.Server, row.Time, row.TimeKnown)
 		if sc.wantRow != nil && !sc.wantRow(row.Status) {
@@ -152,14 +159,24 @@ func addOutcome(sum *report.Summary, all spans, o *outcome) {
 	}
 }
 
-// countingReader reports the bytes read through it as progress.
+// errStopped is the error of an input the scan was stopped before or
+// while reading.
+var errStopped = errors.New("the scan was stopped before this input was read to its end")
+
+// countingReader reports the bytes read through it as progress, and ends
+// the input when ctx is done: each read is of a buffer (bufio, a 64 KiB
+// chunk slot), so the check costs nothing next to it.
 type countingReader struct {
-	r io.Reader
-	p Progress
-	n int64
+	ctx context.Context
+	r   io.Reader
+	p   Progress
+	n   int64
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
+	if c.ctx.Err() != nil {
+		return 0, errStopped
+	}
 	n, err := c.r.Read(p)
 	c.n += int64(n)
 	c.p.Read(int64(n))

@@ -17,6 +17,9 @@ const (
 	exitIncidents = 1 // scanned everything, incidents found
 	exitError     = 2 // bad arguments, or nothing could be scanned
 	exitPartial   = 3 // some input damaged or unreadable; the rest was scanned
+
+	exitInterrupted = 130 // stopped by Ctrl-C (SIGINT): no report written
+	exitTerminated  = 143 // stopped by SIGTERM: no report written
 )
 
 // cli is the command line grammar.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -60,24 +61,44 @@ func (s *scanCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	// Opened last of the checks, so a bad flag leaves no empty file behind,
-	// and after --baseline is read, which may be the same file as --output
-	// in a script that keeps one report between runs.
-	out, closeOut, err := s.openOutput(e.stdout)
+	ctx, stop := stopOnSignal()
+	defer stop()
+	// Opened last of the checks, so a bad flag leaves no file behind, and
+	// after --baseline is read, which may be the same file as --output in a
+	// script that keeps one report between runs.
+	out, err := s.openOutput(e.stdout)
 	if err != nil {
 		return err
 	}
-	defer closeOut()
-	found := scan.Run(scan.Config{Paths: s.Paths, Matcher: m, Jobs: s.Jobs, NoPrefilter: s.NoPrefilter,
-		Trace: topts, Window: sel.window, Stdin: e.stdin, Now: e.now, Progress: &meter{stderr: e.stderr, quiet: s.Quiet}})
+	defer out.abort()
+	found := scanUntilStopped(ctx, scan.Config{Paths: s.Paths, Matcher: m, Jobs: s.Jobs, NoPrefilter: s.NoPrefilter,
+		Trace: topts, Window: sel.window, Stdin: e.stdin, Now: e.now, Progress: &meter{stderr: e.stderr, quiet: s.Quiet}, Context: ctx})
+	if found == nil {
+		return interrupted(ctx, e, s.Output)
+	}
 	res := &report.Result{Summary: found.Summary, Incidents: sel.keep(report.Wrap(found.Incidents, sel.known))}
-	if !s.Quiet || s.Output != "" {
-		if err := report.Write(out, format, res, terminalOptions(out, s.AllEvidence)); err != nil {
+	if res.Summary.Inputs == 0 {
+		return s.nothingScanned(e, out, format, res)
+	}
+	if !s.Quiet || out.file != nil {
+		w := stopWriter{w: out, stop: ctx.Err}
+		if err := report.Write(w, format, res, out.options); err != nil {
+			if ctx.Err() != nil {
+				return interrupted(ctx, e, s.Output)
+			}
 			return fmt.Errorf("cannot write the report: %w", err)
 		}
 	}
-	if res.Summary.Inputs == 0 && !s.Quiet {
-		fmt.Fprintln(e.stderr, "extriage: nothing was scanned: no .evtx file or message-trace export was found in the paths given")
+	if ctx.Err() != nil { // a signal as the last bytes were written
+		return interrupted(ctx, e, s.Output)
+	}
+	if out.file != nil {
+		if err := out.file.commit(); err != nil {
+			return err
+		}
+		if !s.Quiet {
+			fmt.Fprintf(e.stderr, "report written to %s: %s\n", s.Output, outcomeText(res))
+		}
 	}
 	return exitStatus(exitCode(res, sel.failOn))
 }
@@ -120,17 +141,95 @@ func (s *scanCmd) format() (string, error) {
 	return f, nil
 }
 
+// output is where the report goes: standard output, or a reportFile that
+// becomes --output only when the report is complete.
+type output struct {
+	io.Writer
+	file    *reportFile // nil for standard output
+	options report.Options
+}
+
 // openOutput checks the output path before the scan starts, so a long scan
 // never ends in "cannot write".
-func (s *scanCmd) openOutput(stdout io.Writer) (io.Writer, func(), error) {
+func (s *scanCmd) openOutput(stdout io.Writer) (*output, error) {
 	if s.Output == "" || s.Output == "-" {
-		return stdout, func() {}, nil
+		return &output{Writer: stdout, options: terminalOptions(stdout, s.AllEvidence)}, nil
 	}
-	f, err := os.Create(s.Output)
+	f, err := createReport(s.Output)
 	if err != nil {
-		return nil, nil, fmt.Errorf("cannot write the report to %s: %w", s.Output, err)
+		return nil, err
 	}
-	return f, func() { f.Close() }, nil
+	return &output{Writer: f, file: f, options: report.Options{AllEvidence: s.AllEvidence}}, nil
+}
+
+func (o *output) abort() {
+	if o.file != nil {
+		o.file.abort()
+	}
+}
+
+// scanUntilStopped runs the scan, or returns nil as soon as ctx is done:
+// an input blocked in a read (a pipe, a hung network share) must not keep
+// Ctrl-C from stopping the command. The scan is told through ctx and
+// stops at its next check; the process exits without waiting for it.
+func scanUntilStopped(ctx context.Context, cfg scan.Config) *scan.Result {
+	done := make(chan *scan.Result, 1)
+	go func() { done <- scan.Run(cfg) }()
+	select {
+	case res := <-done:
+		if res.Interrupted {
+			return nil
+		}
+		return res
+	case <-ctx.Done():
+		return nil
+	}
+}
+
+// nothingScanned ends a scan that read no input at all. A report of
+// nothing never replaces --output: last night's report is worth more to a
+// script (as its --baseline) than an empty one.
+func (s *scanCmd) nothingScanned(e *env, out *output, format string, res *report.Result) error {
+	if out.file == nil && !s.Quiet {
+		if err := report.Write(out, format, res, out.options); err != nil {
+			return fmt.Errorf("cannot write the report: %w", err)
+		}
+	}
+	if !s.Quiet {
+		kept := ""
+		if out.file != nil {
+			kept = "; " + s.Output + " was not written"
+		}
+		fmt.Fprintf(e.stderr, "extriage: nothing was scanned: no .evtx file or message-trace export was found in the paths given%s\n", kept)
+	}
+	return exitStatus(exitError)
+}
+
+// outcomeText is what a report found, for the line that says where it
+// went: "3 incidents (1 high, 2 low), partial scan".
+func outcomeText(res *report.Result) string {
+	by := map[patterns.Severity]int{}
+	for _, inc := range res.Incidents {
+		by[inc.Severity]++
+	}
+	var parts []string
+	for _, sev := range []patterns.Severity{patterns.SeverityCritical, patterns.SeverityHigh,
+		patterns.SeverityMedium, patterns.SeverityLow, patterns.SeverityInfo} {
+		if by[sev] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", by[sev], sev))
+		}
+	}
+	text := "no incident"
+	switch n := len(res.Incidents); {
+	case n == 1:
+		text = "1 incident (" + strings.Join(parts, ", ") + ")"
+	case n > 1:
+		text = fmt.Sprintf("%d incidents (%s)", n, strings.Join(parts, ", "))
+	}
+	if res.Summary.Partial {
+		text += ", partial scan"
+	}
+	return text
 }
 
 // traceOptions reads --timezone and --date-format before anything is
