@@ -94,10 +94,7 @@ func (c *Correlator) Incidents() []Incident {
 	for _, r := range c.rules {
 		out = append(out, r.incidents(hits)...)
 	}
-	slices.SortFunc(out, func(a, b Incident) int {
-		return cmp.Or(cmp.Compare(b.Severity.Rank(), a.Severity.Rank()), a.FirstSeen.Compare(b.FirstSeen),
-			cmp.Compare(a.Key, b.Key), cmp.Compare(a.Pattern, b.Pattern))
-	})
+	sortIncidents(out)
 	return out
 }
 

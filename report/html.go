@@ -40,7 +40,21 @@ type htmlPage struct {
 	Severities []htmlSeverity
 	Incidents  []htmlIncident
 	Servers    []htmlServer
+	Matrix     *htmlMatrix // merged reports only
 	Summary    htmlSummary
+}
+
+// htmlMatrix is the server × incident matrix of a merged report: a row
+// per incident, a column per merged report (a server, or a night), and in
+// each cell the count that report saw.
+type htmlMatrix struct {
+	Sources []string
+	Rows    []htmlMatrixRow
+}
+
+type htmlMatrixRow struct {
+	Ref   htmlRef
+	Cells []string // "" where the report did not see the incident
 }
 
 type htmlSeverity struct {
@@ -122,8 +136,43 @@ func newHTMLPage(r *Result, o Options) htmlPage {
 		}
 		p.Servers = append(p.Servers, sv)
 	}
+	p.Matrix = newHTMLMatrix(r)
 	p.Summary = newHTMLSummary(s)
 	return p
+}
+
+// newHTMLMatrix builds the matrix from the incidents' SeenIn; nil when no
+// incident has one (a report of one scan).
+func newHTMLMatrix(r *Result) *htmlMatrix {
+	col := map[string]int{}
+	var sources []string
+	for _, inc := range r.Incidents {
+		for _, s := range inc.SeenIn {
+			if _, ok := col[s.Source]; !ok {
+				col[s.Source] = 0
+				sources = append(sources, s.Source)
+			}
+		}
+	}
+	if len(sources) == 0 {
+		return nil
+	}
+	slices.Sort(sources)
+	m := &htmlMatrix{}
+	for i, src := range sources {
+		col[src] = i
+		m.Sources = append(m.Sources, serverLabel(src))
+	}
+	for i := range r.Incidents {
+		inc := &r.Incidents[i]
+		row := htmlMatrixRow{Ref: htmlRef{N: i + 1, Class: severityClass(inc), Severity: strings.ToUpper(Clean(string(inc.Severity), false)),
+			Title: Clean(inc.Title, false)}, Cells: make([]string, len(sources))}
+		for _, s := range inc.SeenIn {
+			row.Cells[col[s.Source]] = fmt.Sprint(s.Count)
+		}
+		m.Rows = append(m.Rows, row)
+	}
+	return m
 }
 
 func newHTMLIncident(n int, inc *Incident, o Options) htmlIncident {

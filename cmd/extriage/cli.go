@@ -25,6 +25,7 @@ const (
 // cli is the command line grammar.
 type cli struct {
 	Scan    scanCmd    `cmd:"" help:"Scan event logs (.evtx) and message-trace or tracking exports for known Exchange failure signatures and explain the incidents found."`
+	Merge   mergeCmd   `cmd:"" help:"Merge JSON reports of many servers or nights into one report, in any format: the incidents of one problem seen from several servers become one, and the summaries add up."`
 	Version versionCmd `cmd:"" help:"Print the version of extriage, the Go version it was built with, and the version of its pattern catalog."`
 
 	VersionFlag versionFlag `name:"version" help:"Print the version and exit (the same as the version command)."`

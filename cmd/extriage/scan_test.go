@@ -294,7 +294,6 @@ func TestExitCodes(t *testing.T) {
 // The clock is stopped so times and throughput are fixed. Run with -update
 // after an intended change and review the diff.
 func TestGolden(t *testing.T) {
-	stopped := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 	inputs := []string{
 		filepath.Join(fixtures, "evtx", "field-case"),
 		filepath.Join(fixtures, "evtx", "damaged-zeroed-signature"),
@@ -305,20 +304,35 @@ func TestGolden(t *testing.T) {
 	for _, format := range []string{"json", "table", "ndjson", "markdown", "html", "csv"} {
 		t.Run(format, func(t *testing.T) {
 			var out, errOut bytes.Buffer
-			runEnv(append([]string{"scan", "--format", format, "--since", "2000-01-01"}, inputs...),
-				&env{stdout: &out, stderr: &errOut, now: func() time.Time { return stopped }})
-			golden := filepath.Join("testdata", "fixtures."+format)
-			if *update {
-				os.WriteFile(golden, out.Bytes(), 0o644)
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./cmd/extriage -update to create it)", err)
-			}
-			if !bytes.Equal(out.Bytes(), want) {
-				t.Errorf("report differs from %s (run with -update and review the diff); stderr: %s", golden, errOut.String())
-			}
+			runEnv(append([]string{"scan", "--format", format, "--since", "2000-01-01"}, inputs...), goldenEnv(&out, &errOut))
+			compareGolden(t, filepath.Join("testdata", "fixtures."+format), out.Bytes(), errOut.String())
 		})
+	}
+}
+
+// goldenStopped is the clock of golden tests.
+var goldenStopped = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+
+// goldenEnv is the environment of golden tests: the clock stopped and the
+// build fixed, so reports compare byte for byte.
+func goldenEnv(stdout, stderr *bytes.Buffer) *env {
+	return &env{stdout: stdout, stderr: stderr, now: func() time.Time { return goldenStopped },
+		build: buildInfo{Version: "v0.0.0-test", Revision: "0123456789abcdef", Time: "2026-11-23T11:00:00Z", Go: "go1.0"}}
+}
+
+// compareGolden compares got with the golden file, or rewrites it with
+// -update.
+func compareGolden(t *testing.T, golden string, got []byte, stderr string) {
+	t.Helper()
+	if *update {
+		os.WriteFile(golden, got, 0o644)
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test ./cmd/extriage -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("report differs from %s (run with -update and review the diff); stderr: %s", golden, stderr)
 	}
 }
 

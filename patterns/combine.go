@@ -1,0 +1,255 @@
+package patterns
+
+import (
+	"cmp"
+	"slices"
+	"time"
+)
+
+// Combine merges the incidents of separate scans (of other servers' logs,
+// or of other nights) into those one scan of all their records gives: the
+// incidents of one pattern and key whose spans are no farther apart than
+// the rule's window become one. Their evidence is united (a record cited
+// by both once, under the smaller file name, as the correlator cites it),
+// their fields are combined by each field's take: rule, the count is
+// recounted, and the title, explanation and remedy are rendered again
+// from the combined fields.
+//
+// Incidents may come from JSON: numbers and lists in Fields are turned
+// back into the types the rule gives them. An incident whose pattern m
+// does not have is kept as it is. The result is in the correlator's order.
+//
+// Only incidents can be combined: records of one scan that met no rule's
+// require alone (a 738 without its 708) are in no report, so they cannot
+// join the incident another scan found. Recounting is exact for records; for a count_distinct rule it is the
+// size of the rule's union of that field (message_ids for mail flow), and
+// when the rule keeps no such union, the sum of the counts less the
+// records the incidents share.
+func (m *Matcher) Combine(incs []Incident) []Incident {
+	rules := map[string]*compiledRule{}
+	for _, r := range m.rules {
+		rules[r.id] = r
+	}
+	byID := map[string][]Incident{}
+	var ids []string
+	var out []Incident
+	for _, inc := range incs {
+		r := rules[inc.Pattern]
+		if r == nil {
+			out = append(out, inc)
+			continue
+		}
+		r.normalise(&inc)
+		if _, ok := byID[inc.ID]; !ok {
+			ids = append(ids, inc.ID)
+		}
+		byID[inc.ID] = append(byID[inc.ID], inc)
+	}
+	for _, id := range ids {
+		group := byID[id]
+		r := rules[group[0].Pattern]
+		slices.SortStableFunc(group, func(a, b Incident) int { return a.FirstSeen.Compare(b.FirstSeen) })
+		cur := group[0]
+		for _, next := range group[1:] {
+			if r.window > 0 && next.FirstSeen.Sub(cur.LastSeen) > r.window {
+				out = append(out, cur)
+				cur = next
+				continue
+			}
+			cur = r.combine(cur, next)
+		}
+		out = append(out, cur)
+	}
+	sortIncidents(out)
+	return out
+}
+
+// sortIncidents is the order of reports: severity (highest first),
+// first_seen, key, pattern.
+func sortIncidents(incs []Incident) {
+	slices.SortFunc(incs, func(a, b Incident) int {
+		return cmp.Or(cmp.Compare(b.Severity.Rank(), a.Severity.Rank()), a.FirstSeen.Compare(b.FirstSeen),
+			cmp.Compare(a.Key, b.Key), cmp.Compare(a.Pattern, b.Pattern))
+	})
+}
+
+// combine merges b, which starts no earlier than a, into a.
+func (r *compiledRule) combine(a, b Incident) Incident {
+	inc := a
+	inc.Fields = map[string]any{}
+	for _, f := range r.fields {
+		if v, ok := f.combine(a, b); ok {
+			inc.Fields[f.name] = v
+		}
+	}
+	inc.FirstSeen = minTime(a.FirstSeen, b.FirstSeen)
+	inc.LastSeen = maxTime(a.LastSeen, b.LastSeen)
+	var shared int
+	inc.Evidence, shared = unite(a.Evidence, b.Evidence)
+	inc.Count = r.recount(inc, a.Count+b.Count-shared)
+	r.renderText(&inc)
+	return inc
+}
+
+// combine takes the field from a or b as the rule says: first from the
+// earlier incident, latest from the later, min and max by value, union of
+// both.
+func (f fieldRule) combine(a, b Incident) (any, bool) {
+	va, okA := a.Fields[f.name]
+	vb, okB := b.Fields[f.name]
+	switch {
+	case !okA && !okB:
+		return nil, false
+	case !okB:
+		return clone(va), true
+	case !okA:
+		return clone(vb), true
+	}
+	switch f.take {
+	case "first":
+		return clone(va), true
+	case "min", "max":
+		return extreme([]any{va, vb}, f.take == "max"), true
+	case "union":
+		return union([]any{va, vb}, f.kind), true
+	}
+	if a.LastSeen.After(b.LastSeen) {
+		return clone(va), true
+	}
+	return clone(vb), true
+}
+
+// recount is the count of the combined incident: its distinct records, or
+// its distinct values of the counted field as far as a union of them is
+// kept; otherwise fallback.
+func (r *compiledRule) recount(inc Incident, fallback int) int {
+	if r.distinct == "" {
+		seen := map[evidenceRecord]bool{}
+		for i := range inc.Evidence {
+			seen[recordOfEvidence(&inc.Evidence[i])] = true
+		}
+		return len(seen)
+	}
+	for _, f := range r.fields {
+		if f.from == r.distinct && f.take == "union" && len(f.sigs) == 0 {
+			if n := len(strs(inc.Fields[f.name])); n > 0 {
+				return n
+			}
+		}
+	}
+	return fallback
+}
+
+// evidenceRecord identifies the record an evidence entry cites, as
+// recordOf does for a hit: a trace row by file and line, an event by its
+// record number and time.
+type evidenceRecord struct {
+	file    string
+	record  uint64
+	line    int64
+	sec     int64
+	nsec    int
+	message string
+}
+
+func recordOfEvidence(e *Evidence) evidenceRecord {
+	k := evidenceRecord{sec: e.Time.Unix(), nsec: e.Time.Nanosecond()}
+	switch {
+	case e.Record == 0 && e.Line != 0:
+		k.file, k.line = e.File, e.Line
+	default:
+		k.record = e.Record
+		if e.Record == 0 {
+			k.message = e.Message
+		}
+	}
+	return k
+}
+
+// unite merges two evidence lists in evidence order, one entry per record
+// and signature, and says how many records both cited.
+func unite(a, b []Evidence) ([]Evidence, int) {
+	type citeKey struct {
+		sig string
+		rec evidenceRecord
+	}
+	best := map[citeKey]Evidence{}
+	inA := map[evidenceRecord]bool{}
+	for _, e := range a {
+		best[citeKey{e.Signature, recordOfEvidence(&e)}] = e
+		inA[recordOfEvidence(&e)] = true
+	}
+	shared := map[evidenceRecord]bool{}
+	for _, e := range b {
+		rec := recordOfEvidence(&e)
+		if inA[rec] {
+			shared[rec] = true
+		}
+		k := citeKey{e.Signature, rec}
+		if old, dup := best[k]; dup && compareEvidenceCite(&old, &e) <= 0 {
+			continue
+		}
+		best[k] = e
+	}
+	out := make([]Evidence, 0, len(best))
+	for _, e := range best {
+		out = append(out, e)
+	}
+	slices.SortFunc(out, func(x, y Evidence) int {
+		return cmp.Or(x.Time.Compare(y.Time), compareEvidenceCite(&x, &y), cmp.Compare(x.Signature, y.Signature))
+	})
+	return out, len(shared)
+}
+
+func compareEvidenceCite(a, b *Evidence) int {
+	return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Record, b.Record), cmp.Compare(a.Line, b.Line))
+}
+
+// normalise gives the fields of an incident read from JSON the types the
+// rule aggregates them to: JSON has only float64 numbers and []any lists.
+func (r *compiledRule) normalise(inc *Incident) {
+	for _, f := range r.fields {
+		if v, ok := inc.Fields[f.name]; ok {
+			inc.Fields[f.name] = fromJSON(v, f.kind)
+		}
+	}
+}
+
+func fromJSON(v any, k kind) any {
+	switch v := v.(type) {
+	case float64:
+		if k == kindInt && v == float64(int(v)) {
+			return int(v)
+		}
+	case []any:
+		if k == kindInts {
+			out := make([]int, 0, len(v))
+			for _, x := range v {
+				if n, ok := x.(float64); ok {
+					out = append(out, int(n))
+				}
+			}
+			return out
+		}
+		out := make([]string, 0, len(v))
+		for _, x := range v {
+			out = append(out, text(fromJSON(x, kindString)))
+		}
+		return out
+	}
+	return v
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
