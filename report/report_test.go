@@ -50,7 +50,7 @@ func sample() *Result {
 	}
 	incs := []patterns.Incident{
 		{
-			ID: patterns.IncidentID("ha.lagged-copy-not-lagging", `DB1\EX01`), Pattern: "ha.lagged-copy-not-lagging",
+			ID: patterns.ProblemID("ha.lagged-copy-not-lagging", `DB1\EX01`), Pattern: "ha.lagged-copy-not-lagging",
 			Title: `Lagged copy DB1\EX01 is not lagging`, Severity: patterns.SeverityHigh, Key: `DB1\EX01`,
 			Fields: map[string]any{"database": "DB1", "server": "EX01", "blocked_servers": []string{"EX03", "EX04"},
 				"availability_count": 2, "expected_availability_count": 3},
@@ -63,7 +63,7 @@ func sample() *Result {
 			Evidence: haEvidence,
 		},
 		{
-			ID: patterns.IncidentID("ha.lag-playdown-low-disk", `DB2\EX02`), Pattern: "ha.lag-playdown-low-disk",
+			ID: patterns.ProblemID("ha.lag-playdown-low-disk", `DB2\EX02`), Pattern: "ha.lag-playdown-low-disk",
 			Title: `Lagged copy DB2\EX02 played down: not enough free disk space`, Severity: patterns.SeverityMedium, Key: `DB2\EX02`,
 			Fields: map[string]any{"database": "DB2", "free_space_mb": 8123, "delta_mb": -2},
 			Count:  2, FirstSeen: at(4, 23, 10), LastSeen: at(4, 23, 40),
@@ -75,7 +75,7 @@ func sample() *Result {
 			},
 		},
 		{
-			ID: patterns.IncidentID("mailflow.transport-rule-reject", "rule-7|"+hostileAttr), Pattern: "mailflow.transport-rule-reject",
+			ID: patterns.ProblemID("mailflow.transport-rule-reject", "rule-7|"+hostileAttr), Pattern: "mailflow.transport-rule-reject",
 			Title:    "Transport rule " + hostileScript + " | `rm -rf` *rejected* [mail](" + hostileURL + ") from " + hostileAttr,
 			Severity: patterns.SeverityHigh, Key: "rule-7|" + hostileAttr,
 			Fields: map[string]any{"sender": hostileAttr + "@evil.example", "recipient": hostileFormula,
@@ -95,7 +95,7 @@ func sample() *Result {
 			},
 		},
 		{
-			ID: patterns.IncidentID("mailflow.autoforward-dropped", "taro@contoso.co.jp"), Pattern: "mailflow.autoforward-dropped",
+			ID: patterns.ProblemID("mailflow.autoforward-dropped", "taro@contoso.co.jp"), Pattern: "mailflow.autoforward-dropped",
 			Title: "Automatic forwarding from " + japanese + " to an outside address dropped", Severity: patterns.SeverityLow,
 			Key:    "taro@contoso.co.jp",
 			Fields: map[string]any{"sender": japanese + " <taro@contoso.co.jp>", "recipient": hebrew + " <shalom@example.co.il>", "recipient_domain": "example.co.il"},
@@ -105,7 +105,7 @@ func sample() *Result {
 			Evidence:    []patterns.Evidence{{File: "traces/message-trace.csv", Line: 12, Time: at(6, 8, 15), Signature: "mailflow.autoforward", Message: japanese + " → " + hebrew}},
 		},
 		{
-			ID: patterns.IncidentID("mailflow.oof-suppressed", "EX02"), Pattern: "mailflow.oof-suppressed",
+			ID: patterns.ProblemID("mailflow.oof-suppressed", "EX02"), Pattern: "mailflow.oof-suppressed",
 			Title: "Out-of-office replies suppressed on EX02", Severity: patterns.SeverityInfo, Key: "EX02",
 			Fields: map[string]any{"server": "EX02", "message_ids": []string{"<m1@contoso.com>"}},
 			Count:  1, FirstSeen: at(6, 10, 0), LastSeen: at(6, 10, 0),
@@ -113,7 +113,15 @@ func sample() *Result {
 			Evidence:    []patterns.Evidence{{File: "traces/tracking.csv", Line: 120, Time: at(6, 10, 0), Signature: "mailflow.oof", Message: "OOF suppressed"}},
 		},
 	}
-	known := map[string]bool{incs[0].ID: true}
+	for i := range incs {
+		inc := &incs[i]
+		inc.ProblemID, inc.ID = inc.ID, patterns.EpisodeID(inc.Pattern, inc.Key, inc.FirstSeen)
+		inc.EvidenceTotal = len(inc.Evidence)
+	}
+	// The first incident had more hits than a report keeps: its evidence
+	// is the first and the last few of 2,406.
+	incs[0].Count, incs[0].EvidenceTotal, incs[0].EvidenceTruncated = 2406, 2406, true
+	known := map[string]bool{incs[0].ProblemID: true}
 	return &Result{
 		Incidents: Wrap(incs, known),
 		Summary: Summary{
