@@ -89,17 +89,19 @@ func writeJSON(w io.Writer, v any, indent string) error {
 	return err
 }
 
-// escapeBidi writes the bidi controls in JSON text as \u escapes. The data
-// stays as the log had it (a script reads the same string back), but a
-// person paging the file sees the escape, not text reordered by it.
+// escapeBidi writes the bidi controls and the C1 controls (U+0080 to
+// U+009F, which encoding/json passes through and some terminals obey) in
+// JSON text as \u escapes. The data stays as the log had it (a script
+// reads the same string back), but a person paging the file sees the
+// escape, not text reordered or a terminal driven by it.
 func escapeBidi(b []byte) []byte {
-	if !bytes.ContainsAny(b, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069") {
+	if !bytes.ContainsFunc(b, isHiddenControl) {
 		return b
 	}
 	var out bytes.Buffer
 	for len(b) > 0 {
 		r, size := utf8.DecodeRune(b)
-		if isBidiControl(r) {
+		if isHiddenControl(r) && size > 1 {
 			fmt.Fprintf(&out, "\\u%04x", r)
 		} else {
 			out.Write(b[:size])
@@ -107,6 +109,10 @@ func escapeBidi(b []byte) []byte {
 		b = b[size:]
 	}
 	return out.Bytes()
+}
+
+func isHiddenControl(r rune) bool {
+	return isBidiControl(r) || r >= 0x80 && r <= 0x9f
 }
 
 func newJSONSummary(r *Result) jsonSummary {

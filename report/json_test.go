@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -72,5 +73,24 @@ func TestJSONStreams(t *testing.T) {
 	var v map[string]any
 	if err := json.Unmarshal([]byte(render(t, "json", r, Options{})), &v); err != nil {
 		t.Errorf("the streamed document does not parse: %v", err)
+	}
+}
+
+// TestJSONEscapesC1: a C1 control from a log (U+009B is a one-byte CSI
+// to some terminals) is written as an escape in every JSON format, and
+// reads back as itself.
+func TestJSONEscapesC1(t *testing.T) {
+	r := sample()
+	r.Incidents[0].Title = "copy\u009b31m DB1"
+	for _, format := range []string{"json", "ndjson", "ecs"} {
+		out := render(t, format, r, Options{})
+		if strings.Contains(out, "\u009b") || !strings.Contains(out, `copy\u009b31m DB1`) {
+			t.Errorf("%s: the C1 control is not escaped", format)
+		}
+	}
+	var v struct{ Message string }
+	line, _, _ := strings.Cut(render(t, "ecs", r, Options{}), "\n")
+	if err := json.Unmarshal([]byte(line), &v); err != nil || v.Message != "copy\u009b31m DB1" {
+		t.Errorf("read back %q, %v", v.Message, err)
 	}
 }

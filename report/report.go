@@ -73,6 +73,9 @@ var Reporters = map[string]Reporter{
 	"markdown": markdownReporter{},
 	"html":     htmlReporter{},
 	"csv":      csvReporter{},
+	// For engines people already run (docs/fleet.md).
+	"ecs":        ecsReporter{},
+	"timesketch": timesketchReporter{},
 }
 
 // Write renders r in the named format.
