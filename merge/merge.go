@@ -33,7 +33,7 @@ func (r Report) Source() string {
 // Merge combines reports with the catalog compiled in m, which must hold
 // the patterns the reports were made with (the built-in catalog and the
 // same --patterns) for their incidents to be combined and their text
-// rendered again. An incident is known when any report marked it known.
+// rendered again. A problem is known when any report marked it known.
 func Merge(m *patterns.Matcher, reports []Report) *report.Result {
 	var all []patterns.Incident
 	known := map[string]bool{}
@@ -41,27 +41,34 @@ func Merge(m *patterns.Matcher, reports []Report) *report.Result {
 		source string
 		inc    patterns.Incident
 	}
-	parts := map[string][]part{} // by incident id
+	parts := map[string][]part{} // by problem
 	for _, r := range reports {
 		src := r.Source()
 		for _, inc := range r.Result.Incidents {
 			all = append(all, inc.Incident)
-			parts[inc.ID] = append(parts[inc.ID], part{src, inc.Incident})
+			problem := problemOf(&inc.Incident)
+			parts[problem] = append(parts[problem], part{src, inc.Incident})
 			if inc.Known {
-				known[inc.ID] = true
+				known[problem] = true
 			}
 		}
 	}
 	merged := report.Wrap(m.Combine(all), known)
 	for i := range merged {
 		inc := &merged[i]
-		for _, p := range parts[inc.ID] {
+		for _, p := range parts[problemOf(&inc.Incident)] {
 			if !p.inc.FirstSeen.Before(inc.FirstSeen) && !p.inc.LastSeen.After(inc.LastSeen) {
 				inc.SeenIn = addSighting(inc.SeenIn, p.source, p.inc.Count)
 			}
 		}
 	}
 	return &report.Result{Summary: sumUp(reports), Incidents: merged}
+}
+
+// problemOf is the incident's problem_id; reports written before it had
+// the same value as their id.
+func problemOf(inc *patterns.Incident) string {
+	return cmp.Or(inc.ProblemID, inc.ID)
 }
 
 func addSighting(seen []report.Sighting, source string, n int) []report.Sighting {

@@ -3,13 +3,13 @@ package patterns
 import (
 	"cmp"
 	"slices"
-	"time"
 )
 
 // Combine merges the incidents of separate scans (of other servers' logs,
 // or of other nights) into those one scan of all their records gives: the
-// incidents of one pattern and key whose spans are no farther apart than
-// the rule's window become one. Their evidence is united (a record cited
+// incidents of one problem (pattern and key: problem_id) whose spans are
+// no farther apart than the rule's window become one episode, with the id
+// of its new start. Their evidence is united (a record cited
 // by both once, under the smaller file name, as the correlator cites it),
 // their fields are combined by each field's take: rule, the count is
 // recounted, and the title, explanation and remedy are rendered again
@@ -23,8 +23,8 @@ import (
 // require alone (a 738 without its 708) are in no report, so they cannot
 // join the incident another scan found. Recounting is exact for records; for a count_distinct rule it is the
 // size of the rule's union of that field (message_ids for mail flow), and
-// when the rule keeps no such union, the sum of the counts less the
-// records the incidents share.
+// otherwise the sum of the counts less the records both sides kept as
+// evidence.
 func (m *Matcher) Combine(incs []Incident) []Incident {
 	rules := map[string]*compiledRule{}
 	for _, r := range m.rules {
@@ -40,10 +40,11 @@ func (m *Matcher) Combine(incs []Incident) []Incident {
 			continue
 		}
 		r.normalise(&inc)
-		if _, ok := byID[inc.ID]; !ok {
-			ids = append(ids, inc.ID)
+		problem := cmp.Or(inc.ProblemID, inc.ID) // reports before problem_id had it as their id
+		if _, ok := byID[problem]; !ok {
+			ids = append(ids, problem)
 		}
-		byID[inc.ID] = append(byID[inc.ID], inc)
+		byID[problem] = append(byID[problem], inc)
 	}
 	for _, id := range ids {
 		group := byID[id]
@@ -84,11 +85,29 @@ func (r *compiledRule) combine(a, b Incident) Incident {
 	}
 	inc.FirstSeen = minTime(a.FirstSeen, b.FirstSeen)
 	inc.LastSeen = maxTime(a.LastSeen, b.LastSeen)
-	var shared int
-	inc.Evidence, shared = unite(a.Evidence, b.Evidence)
-	inc.Count = r.recount(inc, a.Count+b.Count-shared)
+	inc.ProblemID = ProblemID(r.id, inc.Key)
+	inc.ID = EpisodeID(r.id, inc.Key, inc.FirstSeen)
+	evidence, sharedCites, sharedRecords := unite(a.Evidence, b.Evidence)
+	inc.EvidenceTruncated = a.EvidenceTruncated || b.EvidenceTruncated
+	inc.Evidence, inc.EvidenceTotal = evidence, len(evidence)
+	if inc.EvidenceTruncated {
+		// What was not kept cannot be compared: shared records are those
+		// both kept.
+		inc.EvidenceTotal = a.EvidenceTotal + b.EvidenceTotal - sharedCites
+		inc.Evidence = keepEnds(evidence)
+	}
+	inc.Count = r.recount(inc, a.Count+b.Count-sharedRecords)
 	r.renderText(&inc)
 	return inc
+}
+
+// keepEnds keeps the first and the last EvidenceKept of evidence, as an
+// episode does.
+func keepEnds(evidence []Evidence) []Evidence {
+	if len(evidence) <= 2*EvidenceKept {
+		return evidence
+	}
+	return slices.Concat(evidence[:EvidenceKept], evidence[len(evidence)-EvidenceKept:])
 }
 
 // combine takes the field from a or b as the rule says: first from the
@@ -105,25 +124,25 @@ func (f fieldRule) combine(a, b Incident) (any, bool) {
 	case !okA:
 		return clone(vb), true
 	}
-	switch f.take {
-	case "first":
-		return clone(va), true
-	case "min", "max":
-		return extreme([]any{va, vb}, f.take == "max"), true
-	case "union":
-		return union([]any{va, vb}, f.kind), true
+	// Each incident's value stands for its hits: the first at its start,
+	// the latest at its end.
+	var acc accumulator
+	at := func(inc Incident) hitOrder {
+		if f.take == "first" {
+			return hitOrder{time: inc.FirstSeen}
+		}
+		return hitOrder{time: inc.LastSeen}
 	}
-	if a.LastSeen.After(b.LastSeen) {
-		return clone(va), true
-	}
-	return clone(vb), true
+	acc.offer(f.take, f.kind, va, at(a))
+	acc.offer(f.take, f.kind, vb, at(b))
+	return acc.result(&f)
 }
 
-// recount is the count of the combined incident: its distinct records, or
-// its distinct values of the counted field as far as a union of them is
-// kept; otherwise fallback.
+// recount is the count of the combined incident: its distinct records
+// when all its evidence is kept, or its distinct values of the counted
+// field as far as a union of them is kept; otherwise fallback.
 func (r *compiledRule) recount(inc Incident, fallback int) int {
-	if r.distinct == "" {
+	if r.distinct == "" && !inc.EvidenceTruncated {
 		seen := map[evidenceRecord]bool{}
 		for i := range inc.Evidence {
 			seen[recordOfEvidence(&inc.Evidence[i])] = true
@@ -131,7 +150,7 @@ func (r *compiledRule) recount(inc Incident, fallback int) int {
 		return len(seen)
 	}
 	for _, f := range r.fields {
-		if f.from == r.distinct && f.take == "union" && len(f.sigs) == 0 {
+		if r.distinct != "" && f.from == r.distinct && f.take == "union" && len(f.sigs) == 0 {
 			if n := len(strs(inc.Fields[f.name])); n > 0 {
 				return n
 			}
@@ -167,8 +186,9 @@ func recordOfEvidence(e *Evidence) evidenceRecord {
 }
 
 // unite merges two evidence lists in evidence order, one entry per record
-// and signature, and says how many records both cited.
-func unite(a, b []Evidence) ([]Evidence, int) {
+// and signature, and says how many entries and how many records both
+// cited.
+func unite(a, b []Evidence) ([]Evidence, int, int) {
 	type citeKey struct {
 		sig string
 		rec evidenceRecord
@@ -180,13 +200,18 @@ func unite(a, b []Evidence) ([]Evidence, int) {
 		inA[recordOfEvidence(&e)] = true
 	}
 	shared := map[evidenceRecord]bool{}
+	sharedCites := 0
 	for _, e := range b {
 		rec := recordOfEvidence(&e)
 		if inA[rec] {
 			shared[rec] = true
 		}
 		k := citeKey{e.Signature, rec}
-		if old, dup := best[k]; dup && compareEvidenceCite(&old, &e) <= 0 {
+		old, dup := best[k]
+		if dup {
+			sharedCites++
+		}
+		if dup && compareEvidenceCite(&old, &e) <= 0 {
 			continue
 		}
 		best[k] = e
@@ -195,10 +220,8 @@ func unite(a, b []Evidence) ([]Evidence, int) {
 	for _, e := range best {
 		out = append(out, e)
 	}
-	slices.SortFunc(out, func(x, y Evidence) int {
-		return cmp.Or(x.Time.Compare(y.Time), compareEvidenceCite(&x, &y), cmp.Compare(x.Signature, y.Signature))
-	})
-	return out, len(shared)
+	slices.SortFunc(out, compareEvidence)
+	return out, sharedCites, len(shared)
 }
 
 func compareEvidenceCite(a, b *Evidence) int {
@@ -238,18 +261,4 @@ func fromJSON(v any, k kind) any {
 		return out
 	}
 	return v
-}
-
-func minTime(a, b time.Time) time.Time {
-	if b.Before(a) {
-		return b
-	}
-	return a
-}
-
-func maxTime(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
-	}
-	return a
 }

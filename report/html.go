@@ -77,6 +77,7 @@ type htmlIncident struct {
 	Timeline            timeline
 	Evidence            []htmlEvidence
 	Total, More         int
+	MoreText            string
 }
 
 type htmlField struct{ Name, Value string }
@@ -180,7 +181,7 @@ func newHTMLIncident(n int, inc *Incident, o Options) htmlIncident {
 		Title: Clean(inc.Title, false), Pattern: Clean(inc.Pattern, false), Key: Clean(inc.Key, false),
 		ID: Clean(inc.ID, false), Count: inc.Count, Counted: countText(inc.Count, inc.CountUnit), Known: inc.Known,
 		First: inc.FirstSeen.UTC().Format(timeLayout), Last: inc.LastSeen.UTC().Format(timeLayout),
-		Timeline: newTimeline(inc), Total: len(inc.Evidence)}
+		Timeline: newTimeline(inc), Total: max(inc.EvidenceTotal, len(inc.Evidence))}
 	for _, k := range slices.Sorted(maps.Keys(inc.Fields)) {
 		h.Fields = append(h.Fields, htmlField{Name: Clean(k, false), Value: Clean(fieldString(inc.Fields[k]), false)})
 	}
@@ -202,7 +203,8 @@ func newHTMLIncident(n int, inc *Incident, o Options) htmlIncident {
 		h.Evidence = append(h.Evidence, htmlEvidence{Time: e.Time.UTC().Format(timeLayout), File: Clean(e.File, false),
 			Where: where(e), Signature: sig, Message: Clean(e.Message, false), Class: classes[sig]})
 	}
-	h.More = len(inc.Evidence) - len(shown)
+	h.More = max(inc.EvidenceTotal, len(inc.Evidence)) - len(shown)
+	h.MoreText = strings.Replace(moreEvidence(inc, len(shown)), "...", "…", 1)
 	return h
 }
 

@@ -106,7 +106,7 @@ func (m *mdWriter) incident(n int, inc *Incident) {
 	}
 	m.line("")
 	m.line("%s\n", mdBlock(inc.Explanation))
-	m.evidence(inc.Evidence)
+	m.evidence(inc)
 	if len(inc.Remedy) > 0 {
 		m.line("#### What to do\n")
 	}
@@ -118,7 +118,8 @@ func (m *mdWriter) incident(n int, inc *Incident) {
 	}
 }
 
-func (m *mdWriter) evidence(ev []patterns.Evidence) {
+func (m *mdWriter) evidence(inc *Incident) {
+	ev := inc.Evidence
 	if len(ev) == 0 {
 		return
 	}
@@ -130,8 +131,8 @@ func (m *mdWriter) evidence(ev []patterns.Evidence) {
 		m.row(mdTime(e.Time), mdText(e.File), where(e), mdText(e.Signature), mdText(e.Message))
 	}
 	m.line("")
-	if more := len(ev) - len(shown); more > 0 {
-		m.line("... and %d more (--evidence or --format json lists all).\n", more)
+	if more := moreEvidence(inc, len(shown)); more != "" {
+		m.line("%s.\n", more)
 	}
 }
 

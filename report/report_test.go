@@ -34,6 +34,12 @@ func at(day, hour, minute int) time.Time {
 
 func ptr[T any](v T) *T { return &v }
 
+// The nouns package kinds gives its kinds, as a scan fills them in.
+var (
+	evtxNoun  = Noun{One: "event log", Many: "event logs", Format: ".evtx"}
+	traceNoun = Noun{One: "message trace", Many: "message traces"}
+)
+
 // sample is a synthetic result with every case a report must handle: HA
 // and mail-flow incidents, several servers, damage, a skipped file, a
 // warning, a known incident, and hostile text in every field that comes
@@ -50,7 +56,7 @@ func sample() *Result {
 	}
 	incs := []patterns.Incident{
 		{
-			ID: patterns.IncidentID("ha.lagged-copy-not-lagging", `DB1\EX01`), Pattern: "ha.lagged-copy-not-lagging",
+			ID: patterns.ProblemID("ha.lagged-copy-not-lagging", `DB1\EX01`), Pattern: "ha.lagged-copy-not-lagging",
 			Title: `Lagged copy DB1\EX01 is not lagging`, Severity: patterns.SeverityHigh, Key: `DB1\EX01`,
 			Fields: map[string]any{"database": "DB1", "server": "EX01", "blocked_servers": []string{"EX03", "EX04"},
 				"availability_count": 2, "expected_availability_count": 3},
@@ -63,7 +69,7 @@ func sample() *Result {
 			Evidence: haEvidence,
 		},
 		{
-			ID: patterns.IncidentID("ha.lag-playdown-low-disk", `DB2\EX02`), Pattern: "ha.lag-playdown-low-disk",
+			ID: patterns.ProblemID("ha.lag-playdown-low-disk", `DB2\EX02`), Pattern: "ha.lag-playdown-low-disk",
 			Title: `Lagged copy DB2\EX02 played down: not enough free disk space`, Severity: patterns.SeverityMedium, Key: `DB2\EX02`,
 			Fields: map[string]any{"database": "DB2", "free_space_mb": 8123, "delta_mb": -2},
 			Count:  2, FirstSeen: at(4, 23, 10), LastSeen: at(4, 23, 40),
@@ -75,7 +81,7 @@ func sample() *Result {
 			},
 		},
 		{
-			ID: patterns.IncidentID("mailflow.transport-rule-reject", "rule-7|"+hostileAttr), Pattern: "mailflow.transport-rule-reject",
+			ID: patterns.ProblemID("mailflow.transport-rule-reject", "rule-7|"+hostileAttr), Pattern: "mailflow.transport-rule-reject",
 			Title:    "Transport rule " + hostileScript + " | `rm -rf` *rejected* [mail](" + hostileURL + ") from " + hostileAttr,
 			Severity: patterns.SeverityHigh, Key: "rule-7|" + hostileAttr,
 			Fields: map[string]any{"sender": hostileAttr + "@evil.example", "recipient": hostileFormula,
@@ -95,7 +101,7 @@ func sample() *Result {
 			},
 		},
 		{
-			ID: patterns.IncidentID("mailflow.autoforward-dropped", "taro@contoso.co.jp"), Pattern: "mailflow.autoforward-dropped",
+			ID: patterns.ProblemID("mailflow.autoforward-dropped", "taro@contoso.co.jp"), Pattern: "mailflow.autoforward-dropped",
 			Title: "Automatic forwarding from " + japanese + " to an outside address dropped", Severity: patterns.SeverityLow,
 			Key:    "taro@contoso.co.jp",
 			Fields: map[string]any{"sender": japanese + " <taro@contoso.co.jp>", "recipient": hebrew + " <shalom@example.co.il>", "recipient_domain": "example.co.il"},
@@ -105,7 +111,7 @@ func sample() *Result {
 			Evidence:    []patterns.Evidence{{File: "traces/message-trace.csv", Line: 12, Time: at(6, 8, 15), Signature: "mailflow.autoforward", Message: japanese + " → " + hebrew}},
 		},
 		{
-			ID: patterns.IncidentID("mailflow.oof-suppressed", "EX02"), Pattern: "mailflow.oof-suppressed",
+			ID: patterns.ProblemID("mailflow.oof-suppressed", "EX02"), Pattern: "mailflow.oof-suppressed",
 			Title: "Out-of-office replies suppressed on EX02", Severity: patterns.SeverityInfo, Key: "EX02",
 			Fields: map[string]any{"server": "EX02", "message_ids": []string{"<m1@contoso.com>"}},
 			Count:  1, FirstSeen: at(6, 10, 0), LastSeen: at(6, 10, 0),
@@ -113,18 +119,26 @@ func sample() *Result {
 			Evidence:    []patterns.Evidence{{File: "traces/tracking.csv", Line: 120, Time: at(6, 10, 0), Signature: "mailflow.oof", Message: "OOF suppressed"}},
 		},
 	}
-	known := map[string]bool{incs[0].ID: true}
+	for i := range incs {
+		inc := &incs[i]
+		inc.ProblemID, inc.ID = inc.ID, patterns.EpisodeID(inc.Pattern, inc.Key, inc.FirstSeen)
+		inc.EvidenceTotal = len(inc.Evidence)
+	}
+	// The first incident had more hits than a report keeps: its evidence
+	// is the first and the last few of 2,406.
+	incs[0].Count, incs[0].EvidenceTotal, incs[0].EvidenceTruncated = 2406, 2406, true
+	known := map[string]bool{incs[0].ProblemID: true}
 	return &Result{
 		Incidents: Wrap(incs, known),
 		Summary: Summary{
 			Inputs: 5, Records: 12345, Lost: 3, Bytes: 52428800,
 			Started: time.Date(2024, 5, 7, 8, 0, 0, 0, time.UTC), Duration: Duration(2500 * time.Millisecond), Partial: true,
 			Files: []File{
-				{Path: `logs\EX01\Microsoft-Exchange-HighAvailability%4Operational.evtx`, Kind: "evtx", Bytes: 20 << 20, Records: 8000},
-				{Path: `logs\EX02\HA.evtx`, Kind: "evtx", Bytes: 10 << 20, Records: 3000, Lost: 3, Problems: 1},
-				{Path: `logs\EX03\HA.evtx`, Kind: "evtx", Bytes: 1 << 20, Records: 45, Dirty: true},
-				{Path: "traces/tracking.csv", Kind: "trace", Bytes: 15 << 20, Records: 1200, Dialect: "tracking-csv", Encoding: "utf-16le (bom)", Problems: 1},
-				{Path: "traces/message-trace.csv", Kind: "trace", Bytes: 4 << 20, Records: 100, Dialect: "message-trace", Encoding: "utf-8"},
+				{Path: `logs\EX01\Microsoft-Exchange-HighAvailability%4Operational.evtx`, Kind: "evtx", Noun: evtxNoun, Bytes: 20 << 20, Records: 8000},
+				{Path: `logs\EX02\HA.evtx`, Kind: "evtx", Noun: evtxNoun, Bytes: 10 << 20, Records: 3000, Lost: 3, Problems: 1},
+				{Path: `logs\EX03\HA.evtx`, Kind: "evtx", Noun: evtxNoun, Bytes: 1 << 20, Records: 45, Dirty: true},
+				{Path: "traces/tracking.csv", Kind: "trace", Noun: traceNoun, Bytes: 15 << 20, Records: 1200, Dialect: "tracking-csv", Encoding: "utf-16le (bom)", Problems: 1},
+				{Path: "traces/message-trace.csv", Kind: "trace", Noun: traceNoun, Bytes: 4 << 20, Records: 100, Dialect: "message-trace", Encoding: "utf-8"},
 			},
 			Servers: []Server{
 				{Name: "EX01", Records: 8000, First: at(1, 0, 0), Last: at(6, 23, 59)},
@@ -162,6 +176,8 @@ var goldenCases = []struct {
 	{"report.csv", "csv", Options{}},
 	{"report.evidence.csv", "csv", Options{AllEvidence: true}},
 	{"report.all.md", "markdown", Options{AllEvidence: true}},
+	{"report.ecs.ndjson", "ecs", Options{}},
+	{"report.timesketch.jsonl", "timesketch", Options{}},
 }
 
 // ansi matches the colour codes go-pretty writes, stripped from the
@@ -242,14 +258,19 @@ func TestNoControlSequences(t *testing.T) {
 	}
 }
 
+// machineFormats are read by programs, which find the partial flag in a
+// field; ecs and timesketch write a line per incident or record, so
+// nothing for no incident.
+var machineFormats = map[string]bool{"json": true, "ndjson": true, "ecs": true, "timesketch": true}
+
 // TestPartialScanSaid: every format says the scan was partial, and none
 // says it when nothing was skipped or damaged.
 func TestPartialScanSaid(t *testing.T) {
 	clean := sample()
 	clean.Summary.Errors, clean.Summary.Skipped, clean.Summary.Lost, clean.Summary.Partial = nil, nil, 0, false
 	for _, c := range goldenCases {
-		if c.format == "json" || c.format == "ndjson" {
-			continue // "partial": true, tested by TestNDJSON and the golden file
+		if machineFormats[c.format] {
+			continue // "partial": true, tested by TestNDJSON, TestFleetFormats and the golden files
 		}
 		if out := strings.ToLower(render(t, c.format, sample(), c.opts)); !strings.Contains(out, "partial scan") {
 			t.Errorf("%s does not say \"partial scan\"", c.file)
@@ -265,7 +286,7 @@ func TestPartialScanSaid(t *testing.T) {
 func TestEmptyResult(t *testing.T) {
 	for name := range Reporters {
 		out := strings.ToLower(render(t, name, &Result{}, Options{}))
-		if name != "json" && name != "ndjson" && name != "csv" && !strings.Contains(out, "no incident") {
+		if !machineFormats[name] && name != "csv" && !strings.Contains(out, "no incident") {
 			t.Errorf("%s does not say there is no incident:\n%s", name, out)
 		}
 	}
@@ -298,6 +319,31 @@ func TestServersOfIncidents(t *testing.T) {
 	for name, w := range want {
 		if g, ok := got[name]; !ok || !slices.Equal(g, w) {
 			t.Errorf("server %q: incidents %v, want %v", name, g, w)
+		}
+	}
+}
+
+// The summary counts each kind under its own noun: a kind other than evtx
+// is never counted as an event log, and one without a noun is named by
+// its kind.
+func TestInputsText(t *testing.T) {
+	xml := Noun{One: "event export", Many: "event exports"}
+	tests := []struct {
+		files []File
+		want  string
+	}{
+		{[]File{{Kind: "evtx", Noun: evtxNoun}, {Kind: "evtx", Noun: evtxNoun}}, "2 event logs (.evtx)"},
+		{[]File{{Kind: "trace", Noun: traceNoun, Dialect: "tracking-log"}, {Kind: "evtx", Noun: evtxNoun},
+			{Kind: "trace", Noun: traceNoun, Dialect: "message-trace"}}, "1 event log (.evtx) and 2 message traces (1 message-trace, 1 tracking-log)"},
+		{[]File{{Kind: "evtx", Noun: evtxNoun}, {Kind: "eventxml", Noun: xml, Dialect: "Event Viewer XML"}},
+			"1 event export (1 Event Viewer XML) and 1 event log (.evtx)"},
+		{[]File{{Kind: "wevtutil-text", Dialect: "wevtutil text"}}, "1 wevtutil-text file (1 wevtutil text)"},
+		{[]File{{Kind: "trace", Noun: traceNoun}}, "1 message trace (1 unknown format)"},
+	}
+	for _, tt := range tests {
+		s := Summary{Inputs: len(tt.files), Files: tt.files}
+		if got := s.inputsText(); got != tt.want {
+			t.Errorf("inputsText = %q, want %q", got, tt.want)
 		}
 	}
 }

@@ -180,7 +180,7 @@ func (p *printer) incident(n int, inc *Incident) {
 	}
 	p.line("")
 	p.para("    ", inc.Explanation)
-	p.evidence(inc.Evidence)
+	p.evidence(inc)
 	if len(inc.Remedy) > 0 {
 		p.line("")
 		p.line("    What to do:")
@@ -196,7 +196,8 @@ func (p *printer) incident(n int, inc *Incident) {
 	p.line("")
 }
 
-func (p *printer) evidence(ev []patterns.Evidence) {
+func (p *printer) evidence(inc *Incident) {
+	ev := inc.Evidence
 	if len(ev) == 0 {
 		return
 	}
@@ -211,8 +212,8 @@ func (p *printer) evidence(ev []patterns.Evidence) {
 			p.line("        %s", text.Trim(msg, max(20, p.o.Width-8)))
 		}
 	}
-	if more := len(ev) - len(shown); more > 0 {
-		p.line("      ... and %d more (--evidence or --format json lists all)", more)
+	if more := moreEvidence(inc, len(shown)); more != "" {
+		p.para("      ", more)
 	}
 }
 

@@ -6,8 +6,8 @@ import (
 	"runtime"
 	"time"
 
-	"github.com/extriage/extriage/evtx"
 	"github.com/extriage/extriage/input"
+	"github.com/extriage/extriage/kinds"
 	"github.com/extriage/extriage/patterns"
 	"github.com/extriage/extriage/report"
 	"github.com/extriage/extriage/trace"
@@ -23,11 +23,16 @@ type Config struct {
 	// NoPrefilter decodes every record, even those no pattern can match:
 	// for checking that the prefilter changes nothing.
 	NoPrefilter bool
-	Trace       trace.Options // time zone and day/month order of trace exports
-	Window      Window        // records outside it make no hit
-	Stdin       io.Reader     // what input.StdinName reads; nil for os.Stdin
-	Now         func() time.Time
-	Progress    Progress // nil: no progress is shown
+	// Location is the zone of local times written without one (--timezone);
+	// nil: such times are read as UTC, and the summary says so.
+	Location *time.Location
+	// DateOrder is the day/month order of culture-formatted dates
+	// (--date-format); trace.DateAuto proves it from each file or assumes it.
+	DateOrder trace.DateOrder
+	Window    Window    // records outside it make no hit
+	Stdin     io.Reader // what input.StdinName reads; nil for os.Stdin
+	Now       func() time.Time
+	Progress  Progress // nil: no progress is shown
 	// Context stops the scan when it is done (Ctrl-C): no input is started
 	// after that, and inputs being read stop at their next read. nil never
 	// stops.
@@ -95,26 +100,25 @@ func Run(cfg Config) *Result {
 		ctx = context.Background()
 	}
 	m := cfg.Matcher
-	sc := &scanner{ctx: ctx, m: m, cor: patterns.NewCorrelator(m), traceOpts: cfg.Trace, window: cfg.Window,
-		evtxOpts: evtx.Options{Jobs: jobs}, progress: cfg.Progress}
+	sc := &scanner{ctx: ctx, m: m, cor: patterns.NewCorrelator(m), window: cfg.Window, progress: cfg.Progress,
+		opts: kinds.Options{Jobs: jobs, Location: cfg.Location, DateOrder: cfg.DateOrder}}
 	if sc.progress == nil {
 		sc.progress = noProgress{}
 	}
 	if !cfg.NoPrefilter {
-		sc.evtxOpts.Want = m.Wants
-		sc.wantRow = m.WantsTrace
+		sc.opts.Prefilter = m
 	}
 	var total int64
 	for _, in := range exp.Inputs {
 		total += max(in.Size, 0)
 	}
 	sc.progress.Start(len(exp.Inputs), total)
-	all := spans{}
+	all := kinds.Spans{}
 	for _, o := range sc.run(exp.Inputs, jobs) {
 		addOutcome(&sum, all, &o)
 	}
 	sc.progress.Stop()
-	sum.Servers = all.list()
+	sum.Servers = servers(all)
 	sum.Duration = report.Duration(now().Sub(start))
 	sum.Partial = len(sum.Errors) > 0
 	return &Result{Summary: sum, Incidents: sc.cor.Incidents(), Interrupted: ctx.Err() != nil}

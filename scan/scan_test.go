@@ -6,10 +6,14 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"testing"
 	"time"
 
+	"github.com/extriage/extriage/kinds"
 	"github.com/extriage/extriage/patterns"
+	"github.com/extriage/extriage/report"
 )
 
 const fixtures = "../fixtures"
@@ -90,6 +94,42 @@ func TestRunProgress(t *testing.T) {
 	res := Run(Config{Paths: []string{filepath.Join(fixtures, "evtx", "field-case")}, Matcher: matcher(t), Jobs: 1, Progress: &p})
 	if p.started != 1 || p.done != 1 || p.inputs != 1 || p.total != res.Summary.Bytes || p.read != res.Summary.Bytes {
 		t.Errorf("progress %+v, summary bytes %d", p, res.Summary.Bytes)
+	}
+}
+
+// fakeKind stands for a kind added later: the summary takes its name, noun
+// and stats as they are, whatever the kind.
+type fakeKind struct{}
+
+func (fakeKind) String() string { return "export" }
+func (fakeKind) Noun() kinds.Noun {
+	return kinds.Noun{One: "event export", Many: "event exports"}
+}
+func (fakeKind) Sniff([]byte) bool { return false }
+func (fakeKind) Read(kinds.Source, kinds.Options, func(*patterns.Record)) (kinds.Stats, error) {
+	return kinds.Stats{}, nil
+}
+
+func TestAddFile(t *testing.T) {
+	chunk, off := 2, int64(143400)
+	st := kinds.Stats{Scanned: true, Bytes: 10, Records: 7, Lost: 1, Format: "csv", Encoding: "utf-8",
+		Lacks:        []string{"rendered messages only: no record ids"},
+		Problems:     []kinds.Problem{{Line: 9, Message: "row cut short"}, {Chunk: &chunk, Offset: &off, Record: 5, Message: "bad record"}},
+		ProblemCount: 4, Warnings: []kinds.Problem{{Line: 1, Message: "times read as UTC"}}}
+	var sum report.Summary
+	addFile(&sum, "a.csv", fakeKind{}, &st)
+	f := sum.Files[0]
+	if sum.Inputs != 1 || sum.Records != 7 || sum.Lost != 1 || sum.Bytes != 10 || f.Kind != "export" ||
+		f.Noun.Many != "event exports" || f.Dialect != "csv" || f.Problems != 4 || !slices.Equal(f.Lacks, st.Lacks) {
+		t.Errorf("summary %+v", sum)
+	}
+	wantErrors := []report.Error{{File: "a.csv", Line: 9, Message: "row cut short"},
+		{File: "a.csv", Chunk: &chunk, Offset: &off, Record: 5, Message: "bad record"},
+		{File: "a.csv", Message: "2 more problems in this file are not listed"}}
+	wantWarnings := []report.Error{{File: "a.csv", Line: 1, Message: "times read as UTC"},
+		{File: "a.csv", Message: "csv: rendered messages only: no record ids"}}
+	if !reflect.DeepEqual(sum.Errors, wantErrors) || !reflect.DeepEqual(sum.Warnings, wantWarnings) {
+		t.Errorf("errors %+v\nwarnings %+v", sum.Errors, sum.Warnings)
 	}
 }
 

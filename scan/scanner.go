@@ -7,39 +7,31 @@ import (
 	"io"
 	"sync"
 
-	"github.com/extriage/extriage/evtx"
 	"github.com/extriage/extriage/input"
+	"github.com/extriage/extriage/kinds"
 	"github.com/extriage/extriage/patterns"
 	"github.com/extriage/extriage/report"
-	"github.com/extriage/extriage/trace"
 )
 
 // scanner reads inputs into one correlator. Inputs are read by a bounded
-// pool of workers, each with its own record scratch; within an .evtx file
-// the evtx package decodes chunks with a pool of its own. The outcome of
-// each input is kept by its index, so the summary is in input order
-// whatever order the workers finished in.
+// pool of workers; within an .evtx file the evtx package decodes chunks
+// with a pool of its own. The outcome of each input is kept by its index,
+// so the summary is in input order whatever order the workers finished in.
 type scanner struct {
-	ctx       context.Context // checked before each input and on each read
-	m         *patterns.Matcher
-	cor       *patterns.Correlator
-	evtxOpts  evtx.Options
-	traceOpts trace.Options
-	wantRow   func(status string) bool // nil: every row is matched
-	window    Window                   // --since/--until
-	progress  Progress
+	ctx      context.Context // checked before each input and on each read
+	m        *patterns.Matcher
+	cor      *patterns.Correlator
+	opts     kinds.Options
+	window   Window // --since/--until
+	progress Progress
 }
 
 // outcome is what reading one input gave, for the summary.
 type outcome struct {
 	name  string
-	kind  input.Kind
-	size  int64
-	evtx  evtx.Stats
-	trace trace.Stats
-	read  bool  // something was read: the file counts as an input
+	kind  kinds.Kind
+	stats kinds.Stats
 	err   error // the input could not be read, or stopped early
-	spans spans
 }
 
 // run reads every input with at most jobs at once.
@@ -51,13 +43,12 @@ func (sc *scanner) run(inputs []input.Input, jobs int) []outcome {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var rec patterns.Record
 			for i := range next {
-				if err := sc.ctx.Err(); err != nil {
-					out[i] = outcome{name: inputs[i].Name, err: errStopped}
+				if sc.ctx.Err() != nil {
+					out[i] = outcome{name: inputs[i].Name, kind: inputs[i].Kind, err: errStopped}
 					continue
 				}
-				out[i] = sc.read(&inputs[i], &rec)
+				out[i] = sc.read(&inputs[i])
 			}
 		}()
 	}
@@ -69,15 +60,22 @@ func (sc *scanner) run(inputs []input.Input, jobs int) []outcome {
 	return out
 }
 
-func (sc *scanner) read(in *input.Input, rec *patterns.Record) outcome {
-	o := outcome{name: in.Name, kind: in.Kind, size: in.Size, spans: spans{}}
-	switch in.Kind {
-	case input.Evtx:
-		sc.readEvtx(in, rec, &o)
-	case input.Trace:
-		sc.readTrace(in, rec, &o)
+// read reads one input with its kind; the bytes read through Open are
+// shown as they are read, those a kind read in place once it is done.
+func (sc *scanner) read(in *input.Input) outcome {
+	var counted int64
+	src := kinds.Source{Name: in.Name, Path: in.Path, Open: func() (io.ReadCloser, error) {
+		r, err := in.Open()
+		if err != nil {
+			return nil, err
+		}
+		return &countingReader{ctx: sc.ctx, r: r, p: sc.progress, n: &counted}, nil
+	}}
+	st, err := in.Kind.Read(src, sc.opts, sc.match)
+	if rest := st.Bytes - counted; rest > 0 {
+		sc.progress.Read(rest)
 	}
-	return o
+	return outcome{name: in.Name, kind: in.Kind, stats: st, err: err}
 }
 
 func (sc *scanner) match(rec *patterns.Record) {
@@ -86,76 +84,6 @@ func (sc *scanner) match(rec *patterns.Record) {
 	}
 	for _, h := range sc.m.Match(rec) {
 		sc.cor.Add(h)
-	}
-}
-
-// readEvtx reads a plain file in place, and anything else (a zip member,
-// standard input) as a stream.
-func (sc *scanner) readEvtx(in *input.Input, rec *patterns.Record, o *outcome) {
-	emit := func(ev *evtx.Event) {
-		evtxRecord(ev, rec)
-		sc.match(rec)
-	}
-	if in.Path != "" {
-		o.evtx, o.err = evtx.ReadFile(in.Path, sc.evtxOpts, emit)
-		sc.progress.Read(o.evtx.Bytes)
-	} else {
-		r, err := in.Open()
-		if err != nil {
-			o.err = err
-			return
-		}
-		defer r.Close()
-		o.evtx, o.err = evtx.ReadStream(in.Name, &countingReader{ctx: sc.ctx, r: r, p: sc.progress}, sc.evtxOpts, emit)
-	}
-	o.size = o.evtx.Bytes
-	o.read = o.evtx.Chunks+o.evtx.EmptyChunks > 0 || o.err == nil
-	for name, sp := range o.evtx.Computers {
-		o.spans.merge(name, sp.Records, sp.First, sp.Last, !sp.First.IsZero())
-	}
-}
-
-func (sc *scanner) readTrace(in *input.Input, rec *patterns.Record, o *outcome) {
-	r, err := in.Open()
-	if err != nil {
-		o.err = err
-		return
-	}
-	defer r.Close()
-	cr := &countingReader{ctx: sc.ctx, r: r, p: sc.progress}
-	o.trace, o.err = trace.Read(in.Name, cr, sc.traceOpts, func(row *trace.Row) error {
-		o.spans.add(row.Server, row.Time, row.TimeKnown)
-		if sc.wantRow != nil && !sc.wantRow(row.Status) {
-			return nil
-		}
-		traceRecord(row, rec)
-		sc.match(rec)
-		return nil
-	})
-	o.size = cr.n
-	// A fatal error after the header (a truncated UTF-16 file) keeps the
-	// rows before it: the file still counts as read.
-	o.read = o.err == nil || o.trace.Dialect != trace.DialectUnknown
-}
-
-// addOutcome records one input's outcome in the summary.
-func addOutcome(sum *report.Summary, all spans, o *outcome) {
-	for name, sp := range o.spans {
-		all.merge(name, sp.Records, sp.First, sp.Last, !sp.First.IsZero())
-	}
-	if !o.read {
-		sum.Errors = append(sum.Errors, report.Error{File: o.name, Message: errText(o.name, o.err)})
-		return
-	}
-	switch o.kind {
-	case input.Evtx:
-		addEvtx(sum, o.name, o.evtx)
-	case input.Trace:
-		addTrace(sum, o.name, o.size, o.trace)
-	}
-	if o.err != nil {
-		sum.Errors = append(sum.Errors, report.Error{File: o.name,
-			Message: errText(o.name, o.err) + "; what was read before it is in this report"})
 	}
 }
 
@@ -168,9 +96,9 @@ var errStopped = errors.New("the scan was stopped before this input was read to 
 // chunk slot), so the check costs nothing next to it.
 type countingReader struct {
 	ctx context.Context
-	r   io.Reader
+	r   io.ReadCloser
 	p   Progress
-	n   int64
+	n   *int64
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
@@ -178,27 +106,58 @@ func (c *countingReader) Read(p []byte) (int, error) {
 		return 0, errStopped
 	}
 	n, err := c.r.Read(p)
-	c.n += int64(n)
+	*c.n += int64(n)
 	c.p.Read(int64(n))
 	return n, err
 }
 
-// addTrace records one trace file's outcome in the summary.
-func addTrace(sum *report.Summary, path string, size int64, st trace.Stats) {
-	sum.Inputs++
-	sum.Bytes += size
-	sum.Records += int(st.Records)
-	sum.Lost += int(st.Skipped)
-	sum.Files = append(sum.Files, report.File{Path: path, Kind: "trace", Bytes: size, Records: int(st.Records),
-		Lost: int(st.Skipped), Problems: int(st.ProblemCount), Dialect: st.Dialect.String(), Encoding: st.Encoding.String()})
-	for _, p := range st.Problems {
-		sum.Errors = append(sum.Errors, report.Error{File: path, Line: p.Line, Message: p.Message})
+func (c *countingReader) Close() error { return c.r.Close() }
+
+// addOutcome records one input's outcome in the summary.
+func addOutcome(sum *report.Summary, all kinds.Spans, o *outcome) {
+	st := &o.stats
+	all.MergeAll(st.Servers)
+	if !st.Scanned {
+		sum.Errors = append(sum.Errors, report.Error{File: o.name, Message: errText(o.name, o.err)})
+		return
 	}
-	if more := st.ProblemCount - int64(len(st.Problems)); more > 0 {
+	addFile(sum, o.name, o.kind, st)
+	if o.err != nil {
+		sum.Errors = append(sum.Errors, report.Error{File: o.name,
+			Message: errText(o.name, o.err) + "; what was read before it is in this report"})
+	}
+}
+
+// addFile records one scanned file in the summary: its counts, its damage,
+// its warnings and what its format cannot give.
+func addFile(sum *report.Summary, path string, k kinds.Kind, st *kinds.Stats) {
+	sum.Inputs++
+	sum.Bytes += st.Bytes
+	sum.Records += st.Records
+	sum.Lost += st.Lost
+	n := k.Noun()
+	sum.Files = append(sum.Files, report.File{Path: path, Kind: k.String(), Bytes: st.Bytes, Records: st.Records,
+		Lost: st.Lost, Problems: st.ProblemCount, Dirty: st.Dirty, Dialect: st.Format, Encoding: st.Encoding,
+		Lacks: st.Lacks, Noun: report.Noun{One: n.One, Many: n.Many, Format: n.Format}})
+	for _, p := range st.Problems {
+		sum.Errors = append(sum.Errors, reportError(path, p))
+	}
+	if more := st.ProblemCount - len(st.Problems); more > 0 {
 		sum.Errors = append(sum.Errors, report.Error{File: path,
 			Message: fmt.Sprintf("%d more problems in this file are not listed", more)})
 	}
 	for _, w := range st.Warnings {
-		sum.Warnings = append(sum.Warnings, report.Error{File: path, Line: w.Line, Message: w.Message})
+		sum.Warnings = append(sum.Warnings, reportError(path, w))
 	}
+	for _, lack := range st.Lacks {
+		msg := lack
+		if st.Format != "" {
+			msg = st.Format + ": " + lack
+		}
+		sum.Warnings = append(sum.Warnings, report.Error{File: path, Message: msg})
+	}
+}
+
+func reportError(path string, p kinds.Problem) report.Error {
+	return report.Error{File: path, Chunk: p.Chunk, Offset: p.Offset, Record: p.Record, Line: p.Line, Message: p.Message}
 }

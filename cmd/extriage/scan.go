@@ -21,7 +21,7 @@ import (
 
 type scanCmd struct {
 	Paths       []string `arg:"" name:"path" help:"Files, folders, .zip archives, or - for standard input. Folders are searched recursively and archives read in place; the kind of each file is read from its content, not its name."`
-	Format      string   `short:"f" enum:"table,json,ndjson,markdown,html,csv," default:"" help:"Output format: table (for a terminal), json (one document) or ndjson (one incident a line) for scripts, markdown (for a ticket), html (one self-contained file), csv (for a spreadsheet). Default: from the extension of --output, else table."`
+	Format      string   `short:"f" enum:"table,json,ndjson,markdown,html,csv,ecs,timesketch," default:"" help:"Output format: table (for a terminal), json (one document) or ndjson (one incident a line) for scripts, markdown (for a ticket), html (one self-contained file), csv (for a spreadsheet), ecs (one Elastic Common Schema alert a line) or timesketch (one JSONL line per evidence record) for fleet engines. Default: from the extension of --output, else table."`
 	Output      string   `short:"o" placeholder:"FILE" help:"Write the report to FILE instead of standard output. Its extension picks the format when --format is not given (.json .ndjson .md .html .csv .txt)."`
 	Jobs        int      `short:"j" default:"0" help:"Number of inputs read at once, and of chunks of one .evtx decoded at once. 0 uses every core."`
 	Patterns    []string `placeholder:"DIR" help:"Folder of extra pattern YAML files, read after the built-in catalog: they add patterns, override built-in ones by id, or disable them. Repeatable."`
@@ -72,7 +72,8 @@ func (s *scanCmd) Run(e *env) error {
 	}
 	defer out.abort()
 	found := scanUntilStopped(ctx, scan.Config{Paths: s.Paths, Matcher: m, Jobs: s.Jobs, NoPrefilter: s.NoPrefilter,
-		Trace: topts, Window: sel.window, Stdin: e.stdin, Now: e.now, Progress: &meter{stderr: e.stderr, quiet: s.Quiet}, Context: ctx})
+		Location: topts.Location, DateOrder: topts.DateFormat, Window: sel.window, Stdin: e.stdin, Now: e.now,
+		Progress: &meter{stderr: e.stderr, quiet: s.Quiet}, Context: ctx})
 	if found == nil {
 		return interrupted(ctx, e, s.Output)
 	}

@@ -301,7 +301,7 @@ func TestGolden(t *testing.T) {
 		filepath.Join(fixtures, "trace", "extended-report"),
 		filepath.Join(fixtures, "trace", "damaged-ragged"),
 	}
-	for _, format := range []string{"json", "table", "ndjson", "markdown", "html", "csv"} {
+	for _, format := range []string{"json", "table", "ndjson", "markdown", "html", "csv", "ecs", "timesketch"} {
 		t.Run(format, func(t *testing.T) {
 			var out, errOut bytes.Buffer
 			runEnv(append([]string{"scan", "--format", format, "--since", "2000-01-01"}, inputs...), goldenEnv(&out, &errOut))
