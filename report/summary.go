@@ -49,6 +49,9 @@ type File struct {
 	// Noun names the file's kind in the summary text; the scan fills it from
 	// the kind. Not in the JSON document: Kind names the kind there.
 	Noun Noun `json:"-"`
+	// SHA256 is of the file's bytes (a zip member's content), computed as
+	// they were read; "" when the file was not read to its end.
+	SHA256 string `json:"sha256,omitempty"`
 }
 
 // Noun is how the summary counts files of one kind: "3 event logs (.evtx)",

@@ -32,6 +32,9 @@ type outcome struct {
 	kind  kinds.Kind
 	stats kinds.Stats
 	err   error // the input could not be read, or stopped early
+	// sha256 is of the input's bytes, hashed as they were read; "" when
+	// they were not all read.
+	sha256 string
 }
 
 // run reads every input with at most jobs at once.
@@ -71,11 +74,14 @@ func (sc *scanner) read(in *input.Input) outcome {
 		}
 		return &countingReader{ctx: sc.ctx, r: r, p: sc.progress, n: &counted}, nil
 	}}
+	if in.Path != "" {
+		src.OpenFile = func() (kinds.ReaderAtCloser, int64, error) { return in.OpenFile() }
+	}
 	st, err := in.Kind.Read(src, sc.opts, sc.match)
 	if rest := st.Bytes - counted; rest > 0 {
 		sc.progress.Read(rest)
 	}
-	return outcome{name: in.Name, kind: in.Kind, stats: st, err: err}
+	return outcome{name: in.Name, kind: in.Kind, stats: st, err: err, sha256: in.SHA256()}
 }
 
 func (sc *scanner) match(rec *patterns.Record) {
@@ -122,6 +128,7 @@ func addOutcome(sum *report.Summary, all kinds.Spans, o *outcome) {
 		return
 	}
 	addFile(sum, o.name, o.kind, st)
+	sum.Files[len(sum.Files)-1].SHA256 = o.sha256
 	if o.err != nil {
 		sum.Errors = append(sum.Errors, report.Error{File: o.name,
 			Message: errText(o.name, o.err) + "; what was read before it is in this report"})
