@@ -7,6 +7,7 @@ package merge
 
 import (
 	"cmp"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -30,11 +31,12 @@ func (r Report) Source() string {
 	return strings.TrimSuffix(filepath.Base(r.Path), filepath.Ext(r.Path))
 }
 
-// Merge combines reports with the catalog compiled in m, which must hold
-// the patterns the reports were made with (the built-in catalog and the
-// same --patterns) for their incidents to be combined and their text
-// rendered again. A problem is known when any report marked it known.
-func Merge(m *patterns.Matcher, reports []Report) *report.Result {
+// Merge combines reports with the catalog compiled in m, of the version
+// given, which must hold the patterns the reports were made with (the
+// built-in catalog and the same --patterns) for their incidents to be
+// combined and their text rendered again; a report that states another
+// catalog gets a warning. A problem is known when any report marked it known.
+func Merge(m *patterns.Matcher, catalog patterns.Version, reports []Report) *report.Result {
 	var all []patterns.Incident
 	known := map[string]bool{}
 	type part struct {
@@ -62,7 +64,18 @@ func Merge(m *patterns.Matcher, reports []Report) *report.Result {
 			}
 		}
 	}
-	return &report.Result{Summary: sumUp(reports), Incidents: merged}
+	sum := sumUp(reports)
+	for _, r := range reports {
+		sc := r.Result.Summary.Scope
+		sum.Scope.MergedFrom = append(sum.Scope.MergedFrom, report.MergedReport{File: r.Path, Tool: sc.Tool,
+			Catalog: sc.Catalog, CommandLine: sc.CommandLine})
+		if sc.Catalog.Hash != "" && sc.Catalog.Hash != catalog.Hash {
+			sum.Warnings = append(sum.Warnings, report.Error{File: r.Path, Message: fmt.Sprintf(
+				"written with the catalog %s, merged with %s: its incidents are combined and explained with the merge's; pass the --patterns its scan used",
+				sc.Catalog, catalog)})
+		}
+	}
+	return &report.Result{Summary: sum, Incidents: merged}
 }
 
 // problemOf is the incident's problem_id; reports written before it had

@@ -108,13 +108,17 @@ type htmlSummary struct {
 	Span                         string
 	Errors, Warnings             []htmlProblem
 	Skipped                      []htmlProblem
+	Scope                        []scopeItem // how the report was made
+	InputFiles                   []htmlInput
 }
+
+type htmlInput struct{ File, Size, SHA256 string }
 
 type htmlProblem struct{ File, Where, Message string }
 
 func newHTMLPage(r *Result, o Options) htmlPage {
 	s := &r.Summary
-	p := htmlPage{Partial: strings.Join(s.partialReasons(), ", "), Tally: countIncidents(r.Incidents).text()}
+	p := htmlPage{Partial: strings.Join(s.partialReasons(), ", "), Tally: r.tallyText()}
 	if !s.Started.IsZero() {
 		p.Started = s.Started.UTC().Format(timeLayout)
 	}
@@ -139,6 +143,7 @@ func newHTMLPage(r *Result, o Options) htmlPage {
 	}
 	p.Matrix = newHTMLMatrix(r)
 	p.Summary = newHTMLSummary(s)
+	p.Summary.Scope = s.scopeItems(t.known)
 	return p
 }
 
@@ -242,6 +247,10 @@ func newHTMLSummary(s *Summary) htmlSummary {
 	h.Errors, h.Warnings = problems(s.Errors), problems(s.Warnings)
 	for _, sk := range s.Skipped {
 		h.Skipped = append(h.Skipped, htmlProblem{File: Clean(sk.File, false), Message: Clean(sk.Reason, false)})
+	}
+	for _, f := range s.Files {
+		h.InputFiles = append(h.InputFiles, htmlInput{File: Clean(f.Path, false), Size: sizeString(f.Bytes),
+			SHA256: cmpOr(f.SHA256, "not read to its end")})
 	}
 	return h
 }

@@ -28,6 +28,8 @@ type Summary struct {
 	Started  time.Time `json:"started"`
 	Duration Duration  `json:"duration_seconds"`
 	Bytes    int64     `json:"bytes"`
+	// Scope is how the report was made and what its filters hid.
+	Scope Scope `json:"scope"`
 }
 
 // File is the outcome for one input file.

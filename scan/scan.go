@@ -59,6 +59,10 @@ type Result struct {
 	// Interrupted says that Config.Context stopped the scan: the result
 	// holds only part of what the inputs hold, and is no report.
 	Interrupted bool
+	// OutsideWindow counts the records a pattern looks for (those the
+	// prefilter let through) that were not matched because they are outside
+	// Config.Window.
+	OutsideWindow int64
 }
 
 // Window is the time range a scan keeps; a zero bound is open.
@@ -121,7 +125,8 @@ func Run(cfg Config) *Result {
 	sum.Servers = servers(all)
 	sum.Duration = report.Duration(now().Sub(start))
 	sum.Partial = len(sum.Errors) > 0
-	return &Result{Summary: sum, Incidents: sc.cor.Incidents(), Interrupted: ctx.Err() != nil}
+	return &Result{Summary: sum, Incidents: sc.cor.Incidents(), Interrupted: ctx.Err() != nil,
+		OutsideWindow: sc.outside.Load()}
 }
 
 type noProgress struct{}

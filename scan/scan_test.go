@@ -178,3 +178,16 @@ func TestRunContext(t *testing.T) {
 		t.Errorf("cancelled while reading: interrupted %v, %d of %d records", res.Interrupted, res.Summary.Records, whole.Summary.Records)
 	}
 }
+
+// Records a pattern looks for that fall outside the window are counted:
+// the report says what --since/--until hid.
+func TestRunOutsideWindow(t *testing.T) {
+	field := filepath.Join(fixtures, "evtx", "field-case")
+	m := matcher(t)
+	all := Run(Config{Paths: []string{field}, Matcher: m})
+	before := Run(Config{Paths: []string{field}, Matcher: m, Window: Window{Until: time.Date(2024, 2, 1, 0, 0, 0, 0, time.UTC)}})
+	if all.OutsideWindow != 0 || before.OutsideWindow != int64(all.Incidents[0].Count) || len(before.Incidents) != 0 {
+		t.Errorf("outside the window: %d without one, %d before the incident; want 0 and the incident's %d records",
+			all.OutsideWindow, before.OutsideWindow, all.Incidents[0].Count)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"sync/atomic"
 
 	"github.com/extriage/extriage/input"
 	"github.com/extriage/extriage/kinds"
@@ -22,7 +23,8 @@ type scanner struct {
 	m        *patterns.Matcher
 	cor      *patterns.Correlator
 	opts     kinds.Options
-	window   Window // --since/--until
+	window   Window       // --since/--until
+	outside  atomic.Int64 // records read outside the window
 	progress Progress
 }
 
@@ -86,6 +88,7 @@ func (sc *scanner) read(in *input.Input) outcome {
 
 func (sc *scanner) match(rec *patterns.Record) {
 	if !sc.window.Contains(rec.Time) {
+		sc.outside.Add(1)
 		return
 	}
 	for _, h := range sc.m.Match(rec) {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/alecthomas/kong"
+	"github.com/extriage/extriage/patterns"
 )
 
 // Exit codes, documented in README.md. They are decided here only.
@@ -44,6 +45,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 // runEnv is run with the standard streams and the clock given, as tests
 // give them.
 func runEnv(args []string, e *env) (code int) {
+	e.args = append([]string{"extriage"}, args...)
 	defer func() {
 		// A bug must not hide behind a Go stack trace: say what happened.
 		if r := recover(); r != nil {
@@ -119,4 +121,17 @@ type env struct {
 	stdout, stderr io.Writer
 	now            func() time.Time
 	build          buildInfo // the version reports state; fixed in golden tests
+	args           []string  // the command line, as reports state it
+	// catalog, when set, is the catalog version reports state, fixed in
+	// golden tests so that a change to the catalog's files alone does not
+	// change every golden report.
+	catalog *patterns.Version
+}
+
+// catalogVersion is the version reports state for the catalog loaded.
+func (e *env) catalogVersion(loaded patterns.Version) patterns.Version {
+	if e.catalog != nil {
+		return *e.catalog
+	}
+	return loaded
 }

@@ -29,7 +29,11 @@ func (c *mergeCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	m, err := compileCatalog(c.Patterns)
+	cat, err := patterns.Load(c.Patterns...)
+	if err != nil {
+		return err
+	}
+	m, err := patterns.Compile(cat)
 	if err != nil {
 		return err
 	}
@@ -41,7 +45,11 @@ func (c *mergeCmd) Run(e *env) error {
 		}
 		reports = append(reports, merge.Report{Path: path, Result: res})
 	}
-	res := merge.Merge(m, reports)
+	catalog := e.catalogVersion(cat.Version)
+	res := merge.Merge(m, catalog, reports)
+	sc := &res.Summary.Scope
+	sc.Tool, sc.Catalog, sc.CommandLine = e.build.tool(), catalog, e.args
+	sc.Filters = report.Filters{FailOn: string(failOn), IncidentsBelowFailOn: belowFailOn(res.Incidents, failOn)}
 	dest, err := out.openOutput(e.stdout)
 	if err != nil {
 		return err
@@ -61,13 +69,4 @@ func (c *mergeCmd) Run(e *env) error {
 		}
 	}
 	return exitStatus(exitCode(res, failOn))
-}
-
-// compileCatalog loads the built-in catalog and the extra folders.
-func compileCatalog(dirs []string) (*patterns.Matcher, error) {
-	cat, err := patterns.Load(dirs...)
-	if err != nil {
-		return nil, err
-	}
-	return patterns.Compile(cat)
 }

@@ -77,7 +77,11 @@ func (s *scanCmd) Run(e *env) error {
 	if found == nil {
 		return interrupted(ctx, e, s.Output)
 	}
-	res := &report.Result{Summary: found.Summary, Incidents: sel.keep(report.Wrap(found.Incidents, sel.known))}
+	incs, hidden := sel.keep(report.Wrap(found.Incidents, sel.known))
+	res := &report.Result{Summary: found.Summary, Incidents: incs}
+	res.Summary.Scope = s.scope(e, cat.Version, sel, res.Incidents)
+	res.Summary.Scope.Filters.RecordsOutsideWindow = found.OutsideWindow
+	res.Summary.Scope.Filters.IncidentsBelowMinSeverity = hidden
 	if res.Summary.Inputs == 0 {
 		return s.nothingScanned(e, out, format, res)
 	}
@@ -276,15 +280,44 @@ func (s *scanCmd) selection(now time.Time) (selection, error) {
 	return sel, nil
 }
 
-// keep drops the incidents below --min-severity.
-func (sel selection) keep(incs []report.Incident) []report.Incident {
+// keep drops the incidents below --min-severity, and says how many.
+func (sel selection) keep(incs []report.Incident) ([]report.Incident, int) {
 	out := incs[:0]
 	for _, inc := range incs {
 		if atLeast(inc.Severity, sel.minSeverity) {
 			out = append(out, inc)
 		}
 	}
-	return out
+	return out, len(incs) - len(out)
+}
+
+// scope is how the report was made, for the report to state: the build,
+// the catalog, the command line, the filters and the time zone.
+func (s *scanCmd) scope(e *env, catalog patterns.Version, sel selection, shown []report.Incident) report.Scope {
+	sc := report.Scope{Tool: e.build.tool(), Catalog: e.catalogVersion(catalog), CommandLine: e.args, TimeZone: "UTC", TimeZoneAssumed: true,
+		Filters: report.Filters{MinSeverity: string(sel.minSeverity), FailOn: string(sel.failOn), Baseline: s.Baseline,
+			IncidentsBelowFailOn: belowFailOn(shown, sel.failOn)}}
+	if tz := strings.TrimSpace(s.Timezone); tz != "" {
+		sc.TimeZone, sc.TimeZoneAssumed = tz, false
+	}
+	if !sel.window.Since.IsZero() {
+		sc.Filters.Since = sel.window.Since.UTC().Format(time.RFC3339Nano)
+	}
+	if !sel.window.Until.IsZero() {
+		sc.Filters.Until = sel.window.Until.UTC().Format(time.RFC3339Nano)
+	}
+	return sc
+}
+
+// belowFailOn counts the new incidents shown that do not fail the run.
+func belowFailOn(incs []report.Incident, failOn patterns.Severity) int {
+	n := 0
+	for _, inc := range incs {
+		if !inc.Known && !atLeast(inc.Severity, failOn) {
+			n++
+		}
+	}
+	return n
 }
 
 // exitCode: damage wins over incidents, so a script never mistakes a

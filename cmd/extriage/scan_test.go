@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/extriage/extriage/patterns"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -317,7 +319,8 @@ var goldenStopped = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 // build fixed, so reports compare byte for byte.
 func goldenEnv(stdout, stderr *bytes.Buffer) *env {
 	return &env{stdout: stdout, stderr: stderr, now: func() time.Time { return goldenStopped },
-		build: buildInfo{Version: "v0.0.0-test", Revision: "0123456789abcdef", Time: "2026-11-23T11:00:00Z", Go: "go1.0"}}
+		build:   buildInfo{Version: "v0.0.0-test", Revision: "0123456789abcdef", Time: "2026-11-23T11:00:00Z", Go: "go1.0"},
+		catalog: &patterns.Version{Hash: strings.Repeat("ca7a", 16), Files: 2}}
 }
 
 // compareGolden compares got with the golden file, or rewrites it with

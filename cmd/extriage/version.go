@@ -7,6 +7,7 @@ import (
 
 	"github.com/alecthomas/kong"
 	"github.com/extriage/extriage/patterns"
+	"github.com/extriage/extriage/report"
 )
 
 // version is the release version, set when building a release:
@@ -59,6 +60,11 @@ func newBuildInfo(stamped string, info *debug.BuildInfo) buildInfo {
 	return b.orDev()
 }
 
+// tool is the build as reports state it.
+func (b buildInfo) tool() report.Tool {
+	return report.Tool{Version: b.Version, Revision: b.Revision, Time: b.Time, Modified: b.Modified, Go: b.Go}
+}
+
 func (b buildInfo) orDev() buildInfo {
 	if b.Version == "" {
 		b.Version = "dev"
@@ -67,31 +73,7 @@ func (b buildInfo) orDev() buildInfo {
 }
 
 // String is the version on one line: "v1.4.0 (3c1f0a9e2b7d, 2026-11-30T18:02:11Z, modified)".
-func (b buildInfo) String() string {
-	s := b.Version
-	var parts []string
-	if b.Revision != "" {
-		parts = append(parts, b.Revision[:min(12, len(b.Revision))])
-	}
-	if b.Time != "" {
-		parts = append(parts, b.Time)
-	}
-	if b.Modified {
-		parts = append(parts, "modified")
-	}
-	for i, p := range parts {
-		if i == 0 {
-			s += " ("
-		} else {
-			s += ", "
-		}
-		s += p
-	}
-	if len(parts) > 0 {
-		s += ")"
-	}
-	return s
-}
+func (b buildInfo) String() string { return b.tool().String() }
 
 type versionCmd struct {
 	Patterns []string `placeholder:"DIR" help:"Also load these pattern folders, as scan --patterns does, and print the version of the catalog they make."`
