@@ -24,7 +24,9 @@ import (
 // join the incident another scan found. Recounting is exact for records; for a count_distinct rule it is the
 // size of the rule's union of that field (message_ids for mail flow), and
 // otherwise the sum of the counts less the records both sides kept as
-// evidence.
+// evidence. So when both sides were truncated and saw the same records in
+// the middle neither kept (the same logs scanned twice), evidence_total,
+// and a record count, count those twice; scan such logs together instead.
 func (m *Matcher) Combine(incs []Incident) []Incident {
 	rules := map[string]*compiledRule{}
 	for _, r := range m.rules {
@@ -88,15 +90,16 @@ func (r *compiledRule) combine(a, b Incident) Incident {
 	inc.ProblemID = ProblemID(r.id, inc.Key)
 	inc.ID = EpisodeID(r.id, inc.Key, inc.FirstSeen)
 	evidence, sharedCites, sharedRecords := unite(a.Evidence, b.Evidence)
-	inc.EvidenceTruncated = a.EvidenceTruncated || b.EvidenceTruncated
+	whole := !a.EvidenceTruncated && !b.EvidenceTruncated
 	inc.Evidence, inc.EvidenceTotal = evidence, len(evidence)
-	if inc.EvidenceTruncated {
+	if !whole {
 		// What was not kept cannot be compared: shared records are those
 		// both kept.
 		inc.EvidenceTotal = a.EvidenceTotal + b.EvidenceTotal - sharedCites
-		inc.Evidence = keepEnds(evidence)
 	}
-	inc.Count = r.recount(inc, a.Count+b.Count-sharedRecords)
+	inc.Count = r.recount(inc, whole, a.Count+b.Count-sharedRecords)
+	inc.Evidence = keepEnds(evidence)
+	inc.EvidenceTruncated = len(inc.Evidence) < inc.EvidenceTotal
 	r.renderText(&inc)
 	return inc
 }
@@ -141,9 +144,9 @@ func (f fieldRule) combine(a, b Incident) (any, bool) {
 // recount is the count of the combined incident: its distinct records
 // when all its evidence is kept, or its distinct values of the counted
 // field as far as a union of them is kept; otherwise fallback.
-func (r *compiledRule) recount(inc Incident, fallback int) int {
-	if r.distinct == "" && !inc.EvidenceTruncated {
-		seen := map[evidenceRecord]bool{}
+func (r *compiledRule) recount(inc Incident, whole bool, fallback int) int {
+	if r.distinct == "" && whole {
+		seen := map[recordKey]bool{}
 		for i := range inc.Evidence {
 			seen[recordOfEvidence(&inc.Evidence[i])] = true
 		}
@@ -159,30 +162,12 @@ func (r *compiledRule) recount(inc Incident, fallback int) int {
 	return fallback
 }
 
-// evidenceRecord identifies the record an evidence entry cites, as
-// recordOf does for a hit: a trace row by file and line, an event by its
-// record number and time.
-type evidenceRecord struct {
-	file    string
-	record  uint64
-	line    int64
-	sec     int64
-	nsec    int
-	message string
-}
-
-func recordOfEvidence(e *Evidence) evidenceRecord {
-	k := evidenceRecord{sec: e.Time.Unix(), nsec: e.Time.Nanosecond()}
-	switch {
-	case e.Record == 0 && e.Line != 0:
-		k.file, k.line = e.File, e.Line
-	default:
-		k.record = e.Record
-		if e.Record == 0 {
-			k.message = e.Message
-		}
-	}
-	return k
+// recordOfEvidence identifies the record an evidence entry cites, as
+// recordOf does for a hit, without the computer and channel that evidence
+// does not carry: within one problem, a record number and its time (or a
+// trace file and line) are one record.
+func recordOfEvidence(e *Evidence) recordKey {
+	return recordOf(&Hit{File: e.File, RecordID: e.Record, Line: e.Line, Time: e.Time, Message: e.Message})
 }
 
 // unite merges two evidence lists in evidence order, one entry per record
@@ -191,15 +176,15 @@ func recordOfEvidence(e *Evidence) evidenceRecord {
 func unite(a, b []Evidence) ([]Evidence, int, int) {
 	type citeKey struct {
 		sig string
-		rec evidenceRecord
+		rec recordKey
 	}
 	best := map[citeKey]Evidence{}
-	inA := map[evidenceRecord]bool{}
+	inA := map[recordKey]bool{}
 	for _, e := range a {
 		best[citeKey{e.Signature, recordOfEvidence(&e)}] = e
 		inA[recordOfEvidence(&e)] = true
 	}
-	shared := map[evidenceRecord]bool{}
+	shared := map[recordKey]bool{}
 	sharedCites := 0
 	for _, e := range b {
 		rec := recordOfEvidence(&e)

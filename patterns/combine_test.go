@@ -2,8 +2,10 @@ package patterns
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"testing"
+	"time"
 )
 
 // Combining the incidents of two halves of the records, after a trip
@@ -26,6 +28,12 @@ func TestCombineHalves(t *testing.T) {
 		tr(50, "2024-02-03T12:00:00Z", lee, home, stAF, "<3@t>", "server", "EX03"),
 	}
 	mail[2].File, mail[3].File = "ex02.csv", "ex03.csv"
+	var many []Record
+	start := ts("2024-02-03T09:00:00Z")
+	for i := range 4*EvidenceKept + 600 {
+		at := start.Add(time.Duration(i) * time.Second).Format(time.RFC3339)
+		many = append(many, tr(int64(i+1), at, lee, home, stAF, fmt.Sprintf("<%d@t>", i)))
+	}
 	tests := []struct {
 		name string
 		a, b []Record
@@ -35,6 +43,13 @@ func TestCombineHalves(t *testing.T) {
 		{"the same records in both halves", ha, ha[2:]},
 		{"mail seen on other servers", mail[:2], mail[2:]},
 		{"one half empty", append(ha, mail...), nil},
+		// Each half keeps all its evidence; together they are more than an
+		// incident holds, so the combined one is truncated, as one scan's.
+		{"evidence bounded", many[:EvidenceKept+200], many[EvidenceKept+200:]},
+		// Both truncated, disjoint: the ends kept are the ends of the whole.
+		// (Overlapping truncated halves cannot be told apart in the middle
+		// nobody kept: evidence_total then counts those records twice.)
+		{"both halves truncated", many[:2*EvidenceKept+300], many[2*EvidenceKept+300:]},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
