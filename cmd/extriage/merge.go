@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/extriage/extriage/merge"
@@ -55,18 +56,8 @@ func (c *mergeCmd) Run(e *env) error {
 		return err
 	}
 	defer dest.abort()
-	if !c.Quiet || dest.file != nil {
-		if err := report.Write(dest, format, res, dest.options); err != nil {
-			return fmt.Errorf("cannot write the report: %w", err)
-		}
-	}
-	if dest.file != nil {
-		if err := dest.file.commit(); err != nil {
-			return err
-		}
-		if !c.Quiet {
-			fmt.Fprintf(e.stderr, "report written to %s: %s, from %d reports\n", c.Output, outcomeText(res), len(reports))
-		}
+	if err := dest.deliver(context.Background(), e, format, res, c.Quiet, fmt.Sprintf(", from %d reports", len(reports))); err != nil {
+		return err
 	}
 	return exitStatus(exitCode(res, failOn))
 }

@@ -163,3 +163,34 @@ func TestMergeGolden(t *testing.T) {
 		})
 	}
 }
+
+// merge writes -o safely and says what it wrote; a file that is not a
+// report is an error naming it, and nothing is written.
+func TestMergeOutput(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.json"), filepath.Join(dir, "b.ndjson")
+	var out, errOut bytes.Buffer
+	run([]string{"scan", "-q", "-o", a, filepath.Join(fixtures, "evtx", "field-case")}, &out, &errOut)
+	run([]string{"scan", "-q", "-o", b, filepath.Join(fixtures, "evtx", "low-disk")}, &out, &errOut)
+	merged := filepath.Join(dir, "fleet.html")
+	errOut.Reset()
+	if code := run([]string{"merge", "-o", merged, a, b}, &out, &errOut); code != exitIncidents {
+		t.Errorf("merge: exit %d: %s", code, errOut.String())
+	}
+	if want := "report written to " + merged + ": 2 incidents (1 high, 1 medium), from 2 reports\n"; errOut.String() != want {
+		t.Errorf("stderr %q, want %q", errOut.String(), want)
+	}
+	if b, err := os.ReadFile(merged); err != nil || !bytes.Contains(b, []byte(`id="matrix"`)) {
+		t.Errorf("the merged HTML has no matrix (%v)", err)
+	}
+	notReport := filepath.Join(dir, "notes.json")
+	os.WriteFile(notReport, []byte(`{"hello": 1}`), 0o644)
+	errOut.Reset()
+	if code := run([]string{"merge", "-o", filepath.Join(dir, "x.json"), a, notReport}, &out, &errOut); code != exitError ||
+		!strings.Contains(errOut.String(), notReport) {
+		t.Errorf("merging a non-report: exit %d, stderr %q", code, errOut.String())
+	}
+	if _, err := os.Stat(filepath.Join(dir, "x.json")); err == nil {
+		t.Error("a failed merge wrote its output")
+	}
+}

@@ -85,25 +85,8 @@ func (s *scanCmd) Run(e *env) error {
 	if res.Summary.Inputs == 0 {
 		return s.nothingScanned(e, out, format, res)
 	}
-	if !s.Quiet || out.file != nil {
-		w := stopWriter{w: out, stop: ctx.Err}
-		if err := report.Write(w, format, res, out.options); err != nil {
-			if ctx.Err() != nil {
-				return interrupted(ctx, e, s.Output)
-			}
-			return fmt.Errorf("cannot write the report: %w", err)
-		}
-	}
-	if ctx.Err() != nil { // a signal as the last bytes were written
-		return interrupted(ctx, e, s.Output)
-	}
-	if out.file != nil {
-		if err := out.file.commit(); err != nil {
-			return err
-		}
-		if !s.Quiet {
-			fmt.Fprintf(e.stderr, "report written to %s: %s\n", s.Output, outcomeText(res))
-		}
+	if err := out.deliver(ctx, e, format, res, s.Quiet, ""); err != nil {
+		return err
 	}
 	return exitStatus(exitCode(res, sel.failOn))
 }
@@ -165,6 +148,43 @@ func (s *scanCmd) openOutput(stdout io.Writer) (*output, error) {
 		return nil, err
 	}
 	return &output{Writer: f, file: f, options: report.Options{AllEvidence: s.AllEvidence}}, nil
+}
+
+// deliver writes the report (unless quiet sends it nowhere) and, for -o,
+// puts it in place and says on stderr where it went and what it found,
+// with more said after that. A signal (ctx done) while it writes abandons
+// the report: -o FILE stays as it was.
+func (o *output) deliver(ctx context.Context, e *env, format string, res *report.Result, quiet bool, more string) error {
+	if !quiet || o.file != nil {
+		w := stopWriter{w: o, stop: ctx.Err}
+		if err := report.Write(w, format, res, o.options); err != nil {
+			if ctx.Err() != nil {
+				return interrupted(ctx, e, o.path())
+			}
+			return fmt.Errorf("cannot write the report: %w", err)
+		}
+	}
+	if ctx.Err() != nil { // a signal as the last bytes were written
+		return interrupted(ctx, e, o.path())
+	}
+	if o.file == nil {
+		return nil
+	}
+	if err := o.file.commit(); err != nil {
+		return err
+	}
+	if !quiet {
+		fmt.Fprintf(e.stderr, "report written to %s: %s%s\n", o.file.path, outcomeText(res), more)
+	}
+	return nil
+}
+
+// path is the --output file, "" for standard output.
+func (o *output) path() string {
+	if o.file == nil {
+		return ""
+	}
+	return o.file.path
 }
 
 func (o *output) abort() {
