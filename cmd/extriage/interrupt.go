@@ -11,7 +11,12 @@ import (
 // signalCause is why a scan's context was cancelled: the signal received.
 type signalCause struct{ sig os.Signal }
 
-func (c signalCause) Error() string { return "interrupted by " + c.sig.String() }
+func (c signalCause) Error() string {
+	if c.sig == syscall.SIGTERM {
+		return "stopped by SIGTERM"
+	}
+	return "stopped by Ctrl-C (SIGINT)"
+}
 
 // exitCode is the shell's convention, 128 + the signal number, so a
 // script sees the same code as for a program the signal killed: 130 for
@@ -59,6 +64,6 @@ func interrupted(ctx context.Context, e *env, output string) error {
 	if output != "" && output != "-" {
 		kept = fmt.Sprintf("; %s was left as it was", output)
 	}
-	fmt.Fprintf(e.stderr, "extriage: %v: the scan was stopped and no report was written%s\n", cause, kept)
+	fmt.Fprintf(e.stderr, "extriage: %v: no report was written%s\n", cause, kept)
 	return exitStatus(cause.exitCode())
 }
