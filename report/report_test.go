@@ -145,7 +145,7 @@ func sample() *Result {
 				Catalog:     patterns.Version{Hash: "1a95ca288d9c64bcea0daf9cae313bd6068d347ad33827cb91641ee4233a776f", Files: 2},
 				CommandLine: []string{"extriage", "scan", "--min-severity", "low", "--baseline", "base.json", "logs\\" + hostileANSI, "traces/"},
 				Filters: Filters{MinSeverity: "low", FailOn: "medium", Baseline: "base.json", Since: "2024-05-01T00:00:00Z",
-					RecordsOutsideWindow: 420, IncidentsBelowMinSeverity: 69, IncidentsBelowFailOn: 2},
+					RecordsOutsideWindow: 420, IncidentsOutsideWindow: 3, IncidentsBelowMinSeverity: 69, IncidentsBelowFailOn: 2},
 				TimeZone: "UTC", TimeZoneAssumed: true},
 			Servers: []Server{
 				{Name: "EX01", Records: 8000, First: at(1, 0, 0), Last: at(6, 23, 59)},

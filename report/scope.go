@@ -72,6 +72,9 @@ type Filters struct {
 	// RecordsOutsideWindow are records of the kinds a pattern looks for
 	// that were read but not matched: outside --since/--until.
 	RecordsOutsideWindow int64 `json:"records_outside_window"`
+	// IncidentsOutsideWindow would be found without --since/--until and are
+	// not in the report at all.
+	IncidentsOutsideWindow int `json:"incidents_outside_window"`
 	// IncidentsBelowMinSeverity were found and are not in the report.
 	IncidentsBelowMinSeverity int `json:"incidents_below_min_severity"`
 	// IncidentsBelowFailOn are in the report but do not make the exit code 1.
@@ -91,9 +94,9 @@ func (s *Scope) filterTexts(known int) []string {
 		if f.Until != "" {
 			w = append(w, "--until "+f.Until)
 		}
-		n := f.RecordsOutsideWindow
-		out = append(out, fmt.Sprintf("%s: %d %s of the kinds the patterns look for outside the window, not matched",
-			strings.Join(w, " "), n, plural(int(n), "record", "records")))
+		n, r := f.IncidentsOutsideWindow, f.RecordsOutsideWindow
+		out = append(out, fmt.Sprintf("%s: %d %s outside the window not shown (%d %s of the kinds the patterns look for not matched)",
+			strings.Join(w, " "), n, plural(n, "incident", "incidents"), r, plural(int(r), "record", "records")))
 	}
 	if f.MinSeverity != "" && f.MinSeverity != string(patterns.SeverityInfo) {
 		n := f.IncidentsBelowMinSeverity
@@ -185,19 +188,33 @@ func fileText(f File) string {
 // noneText is what the formats for people say when no incident is shown:
 // that none was found, or how many the filters hid.
 func (s *Summary) noneText() string {
-	if n := s.Scope.Filters.IncidentsBelowMinSeverity; n > 0 {
-		ms := s.Scope.Filters.MinSeverity
-		return fmt.Sprintf("No incident at or above %s; %d %s below %s not shown (--min-severity).", ms, n, plural(n, "incident", "incidents"), ms)
+	if hidden := s.hiddenText(); hidden != "" {
+		return "No incident shown: " + hidden + "."
 	}
 	return "No incident found."
 }
 
-// tallyText is the incidents shown in words, and those --min-severity
-// hid: "1 high; 69 below high not shown (--min-severity)".
+// hiddenText says how many incidents the filters hid: "69 below high not
+// shown (--min-severity), 2 outside the window (--since/--until)"; "" for
+// none.
+func (s *Summary) hiddenText() string {
+	f := &s.Scope.Filters
+	var parts []string
+	if n := f.IncidentsBelowMinSeverity; n > 0 {
+		parts = append(parts, fmt.Sprintf("%d %s below %s not shown (--min-severity)", n, plural(n, "incident", "incidents"), f.MinSeverity))
+	}
+	if n := f.IncidentsOutsideWindow; n > 0 {
+		parts = append(parts, fmt.Sprintf("%d %s outside the window not shown (--since/--until)", n, plural(n, "incident", "incidents")))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// tallyText is the incidents shown in words, and those the filters hid:
+// "1 high; 69 incidents below high not shown (--min-severity)".
 func (r *Result) tallyText() string {
 	text := countIncidents(r.Incidents).text()
-	if n := r.Summary.Scope.Filters.IncidentsBelowMinSeverity; n > 0 {
-		text += fmt.Sprintf("; %d below %s not shown (--min-severity)", n, r.Summary.Scope.Filters.MinSeverity)
+	if hidden := r.Summary.hiddenText(); hidden != "" {
+		text += "; " + hidden
 	}
 	return text
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"runtime"
+	"slices"
 	"time"
 
 	"github.com/extriage/extriage/input"
@@ -63,6 +64,9 @@ type Result struct {
 	// prefilter let through) that were not matched because they are outside
 	// Config.Window.
 	OutsideWindow int64
+	// IncidentsOutsideWindow counts the incidents a scan without the window
+	// finds that this one does not show at all: those --since/--until hid.
+	IncidentsOutsideWindow int
 }
 
 // Window is the time range a scan keeps; a zero bound is open.
@@ -109,6 +113,9 @@ func Run(cfg Config) *Result {
 	if sc.progress == nil {
 		sc.progress = noProgress{}
 	}
+	if cfg.Window != (Window{}) {
+		sc.unwindowed = patterns.NewCorrelator(m)
+	}
 	if !cfg.NoPrefilter {
 		sc.opts.Prefilter = m
 	}
@@ -125,8 +132,9 @@ func Run(cfg Config) *Result {
 	sum.Servers = servers(all)
 	sum.Duration = report.Duration(now().Sub(start))
 	sum.Partial = len(sum.Errors) > 0
-	return &Result{Summary: sum, Incidents: sc.cor.Incidents(), Interrupted: ctx.Err() != nil,
-		OutsideWindow: sc.outside.Load()}
+	incs := sc.cor.Incidents()
+	return &Result{Summary: sum, Incidents: incs, Interrupted: ctx.Err() != nil,
+		OutsideWindow: sc.outside.Load(), IncidentsOutsideWindow: sc.hiddenByWindow(incs)}
 }
 
 type noProgress struct{}
@@ -134,3 +142,27 @@ type noProgress struct{}
 func (noProgress) Start(int, int64) {}
 func (noProgress) Read(int64)       {}
 func (noProgress) Stop()            {}
+
+// hiddenByWindow counts the incidents a scan without the window finds
+// that the windowed scan does not show at all: no shown incident of the
+// same problem overlaps it (one whose records inside the window no longer
+// meet its rule is hidden too).
+func (sc *scanner) hiddenByWindow(shown []patterns.Incident) int {
+	if sc.unwindowed == nil {
+		return 0
+	}
+	byProblem := map[string][]*patterns.Incident{}
+	for i := range shown {
+		byProblem[shown[i].ProblemID] = append(byProblem[shown[i].ProblemID], &shown[i])
+	}
+	n := 0
+	for _, inc := range sc.unwindowed.Incidents() {
+		overlaps := func(s *patterns.Incident) bool {
+			return !s.FirstSeen.After(inc.LastSeen) && !s.LastSeen.Before(inc.FirstSeen)
+		}
+		if !slices.ContainsFunc(byProblem[inc.ProblemID], overlaps) {
+			n++
+		}
+	}
+	return n
+}

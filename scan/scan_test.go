@@ -186,6 +186,22 @@ func TestRunOutsideWindow(t *testing.T) {
 	m := matcher(t)
 	all := Run(Config{Paths: []string{field}, Matcher: m})
 	before := Run(Config{Paths: []string{field}, Matcher: m, Window: Window{Until: time.Date(2024, 2, 1, 0, 0, 0, 0, time.UTC)}})
+	if before.IncidentsOutsideWindow != 1 || all.IncidentsOutsideWindow != 0 {
+		t.Errorf("incidents hidden by the window: %d, want the field case's 1; %d without a window", before.IncidentsOutsideWindow, all.IncidentsOutsideWindow)
+	}
+	// A window around the incident's middle shows it: nothing hidden.
+	inc := all.Incidents[0]
+	middle := inc.FirstSeen.Add(inc.LastSeen.Sub(inc.FirstSeen) / 2)
+	around := Run(Config{Paths: []string{field}, Matcher: m, Window: Window{Since: middle}})
+	if len(around.Incidents) != 1 || around.IncidentsOutsideWindow != 0 {
+		t.Errorf("a window holding half the incident: %d shown, %d hidden; want 1 and 0", len(around.Incidents), around.IncidentsOutsideWindow)
+	}
+	// A window holding only its last record, which alone meets no rule,
+	// hides it.
+	last := Run(Config{Paths: []string{field}, Matcher: m, Window: Window{Since: inc.LastSeen}})
+	if len(last.Incidents) != 0 || last.IncidentsOutsideWindow != 1 {
+		t.Errorf("a window holding the last record: %d shown, %d hidden; want 0 and 1", len(last.Incidents), last.IncidentsOutsideWindow)
+	}
 	if all.OutsideWindow != 0 || before.OutsideWindow != int64(all.Incidents[0].Count) || len(before.Incidents) != 0 {
 		t.Errorf("outside the window: %d without one, %d before the incident; want 0 and the incident's %d records",
 			all.OutsideWindow, before.OutsideWindow, all.Incidents[0].Count)

@@ -19,13 +19,16 @@ import (
 // with a pool of its own. The outcome of each input is kept by its index,
 // so the summary is in input order whatever order the workers finished in.
 type scanner struct {
-	ctx      context.Context // checked before each input and on each read
-	m        *patterns.Matcher
-	cor      *patterns.Correlator
-	opts     kinds.Options
-	window   Window       // --since/--until
-	outside  atomic.Int64 // records read outside the window
-	progress Progress
+	ctx     context.Context // checked before each input and on each read
+	m       *patterns.Matcher
+	cor     *patterns.Correlator
+	opts    kinds.Options
+	window  Window       // --since/--until
+	outside atomic.Int64 // records read outside the window
+	// unwindowed correlates every hit, inside the window or not, so the
+	// report can say how many incidents the window hid; nil without one.
+	unwindowed *patterns.Correlator
+	progress   Progress
 }
 
 // outcome is what reading one input gave, for the summary.
@@ -87,12 +90,20 @@ func (sc *scanner) read(in *input.Input) outcome {
 }
 
 func (sc *scanner) match(rec *patterns.Record) {
-	if !sc.window.Contains(rec.Time) {
+	inside := sc.window.Contains(rec.Time)
+	if !inside {
 		sc.outside.Add(1)
-		return
+		if sc.unwindowed == nil {
+			return
+		}
 	}
 	for _, h := range sc.m.Match(rec) {
-		sc.cor.Add(h)
+		if inside {
+			sc.cor.Add(h)
+		}
+		if sc.unwindowed != nil {
+			sc.unwindowed.Add(h)
+		}
 	}
 }
 

@@ -81,6 +81,7 @@ func (s *scanCmd) Run(e *env) error {
 	res := &report.Result{Summary: found.Summary, Incidents: incs}
 	res.Summary.Scope = s.scope(e, cat.Version, sel, res.Incidents)
 	res.Summary.Scope.Filters.RecordsOutsideWindow = found.OutsideWindow
+	res.Summary.Scope.Filters.IncidentsOutsideWindow = found.IncidentsOutsideWindow
 	res.Summary.Scope.Filters.IncidentsBelowMinSeverity = hidden
 	if res.Summary.Inputs == 0 {
 		return s.nothingScanned(e, out, format, res)

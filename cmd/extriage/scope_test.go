@@ -87,12 +87,38 @@ func TestScope(t *testing.T) {
 	}
 }
 
+// --since/--until: the incidents a scan without the window finds, less
+// those the windowed scan shows, are said to be hidden.
+func TestScopeWindowHides(t *testing.T) {
+	all, _ := scanAll(t, []string{fixtures})
+	var out, errOut bytes.Buffer
+	run([]string{"scan", "-f", "json", "--since", "2024-02-13", fixtures}, &out, &errOut)
+	var doc struct {
+		Summary struct {
+			Scope struct {
+				Filters struct {
+					Hidden int `json:"incidents_outside_window"`
+				} `json:"filters"`
+			} `json:"scope"`
+		} `json:"summary"`
+		Incidents []json.RawMessage `json:"incidents"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	hidden := doc.Summary.Scope.Filters.Hidden
+	if hidden == 0 || hidden != len(all.Incidents)-len(doc.Incidents) {
+		t.Errorf("%d incidents hidden by the window; want %d (%d without it, %d with)", hidden,
+			len(all.Incidents)-len(doc.Incidents), len(all.Incidents), len(doc.Incidents))
+	}
+}
+
 // A table with every incident hidden by --min-severity says so, instead
 // of "No incident found".
 func TestHiddenIncidentsSaid(t *testing.T) {
 	var out, errOut bytes.Buffer
 	run([]string{"scan", "--min-severity", "critical", filepath.Join(fixtures, "evtx", "field-case")}, &out, &errOut)
-	for _, want := range []string{"No incident at or above critical; 1 incident below critical not shown (--min-severity).",
+	for _, want := range []string{"No incident shown: 1 incident below critical not shown (--min-severity).",
 		"--min-severity critical: 1 incident below critical not shown"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("the table does not say %q:\n%s", want, out.String())
@@ -100,5 +126,10 @@ func TestHiddenIncidentsSaid(t *testing.T) {
 	}
 	if strings.Contains(out.String(), "No incident found") {
 		t.Error(`the table says "No incident found" though one was hidden`)
+	}
+	out.Reset()
+	run([]string{"scan", "--since", "2024-02-15", filepath.Join(fixtures, "evtx", "field-case")}, &out, &errOut)
+	if want := "No incident shown: 1 incident outside the window not shown (--since/--until)."; !strings.Contains(out.String(), want) {
+		t.Errorf("the table does not say %q:\n%s", want, out.String())
 	}
 }
