@@ -9,6 +9,8 @@ import (
 	"os"
 	"strconv"
 	"time"
+
+	"github.com/extriage/extriage/textio"
 )
 
 // ReadReport reads a whole report written by the json or ndjson format,
@@ -20,7 +22,7 @@ func ReadReport(path string) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot read the report: %w", err)
 	}
-	res, err := readReport(bytes.NewReader(fromUTF16(b)))
+	res, err := readReport(bytes.NewReader(textio.Decode(b)))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
