@@ -16,6 +16,9 @@ type Catalog struct {
 	// Disabled are the ids a layer's disable: removed, so tests of them are
 	// skipped rather than failed.
 	Disabled []string `yaml:"-"`
+	// Version is the hash and count of the files Load read; zero for a
+	// catalog built in code.
+	Version Version `yaml:"-"`
 }
 
 // Provenance says how well an entry is established: Status is "confirmed"

@@ -38,11 +38,11 @@ type catalogFile struct {
 // file and the entry.
 func Load(extraDirs ...string) (*Catalog, error) {
 	m := newMerger()
-	if err := m.layer(builtinFS, "catalog", "catalog/", ""); err != nil {
+	if err := m.layer(builtinFS, "catalog", "catalog/", "", 0); err != nil {
 		return nil, err
 	}
-	for _, dir := range extraDirs {
-		if err := m.layer(os.DirFS(dir), ".", dir+string(filepath.Separator), dir); err != nil {
+	for i, dir := range extraDirs {
+		if err := m.layer(os.DirFS(dir), ".", dir+string(filepath.Separator), dir, i+1); err != nil {
 			return nil, err
 		}
 	}
@@ -65,6 +65,7 @@ type merger struct {
 	ruleOrd  []string
 	disable  map[string]string // id -> file that disabled it
 	tests    []TestCase
+	files    []PatternFile // every file read, for the catalog's Version
 }
 
 func newMerger() *merger {
@@ -73,9 +74,9 @@ func newMerger() *merger {
 
 // layer reads every YAML file of dir in fsys; label prefixes file names in
 // errors; disk is the folder on disk ("" for the embedded catalog), which
-// tests read their fixture files from. Ids may repeat across layers
-// (override) but not within one.
-func (m *merger) layer(fsys fs.FS, dir, label, disk string) error {
+// tests read their fixture files from; n numbers the layer for the
+// Version. Ids may repeat across layers (override) but not within one.
+func (m *merger) layer(fsys fs.FS, dir, label, disk string, n int) error {
 	names, err := yamlFiles(fsys, dir)
 	if err != nil {
 		return fmt.Errorf("patterns: %s: %w", label, err)
@@ -89,6 +90,7 @@ func (m *merger) layer(fsys fs.FS, dir, label, disk string) error {
 			errs = append(errs, fmt.Errorf("patterns: %s: %w", file, err))
 			continue
 		}
+		m.files = append(m.files, PatternFile{Layer: n, Name: name, Data: data})
 		cf, err := parseFile(data, file)
 		if err != nil {
 			errs = append(errs, err)
@@ -250,7 +252,7 @@ func (m *merger) catalog() (*Catalog, error) {
 		}
 	}
 	errs = append(errs, m.stillUsed()...)
-	cat := &Catalog{Tests: m.tests, Disabled: sortedKeys(m.disable)}
+	cat := &Catalog{Tests: m.tests, Disabled: sortedKeys(m.disable), Version: HashFiles(m.files)}
 	for _, id := range m.sigOrder {
 		if _, off := m.disable[id]; !off {
 			cat.Signatures = append(cat.Signatures, m.sigs[id])

@@ -37,14 +37,14 @@ func (c *compiledRule) setProvenance(r Rule, _ map[string]*compiledSig) error {
 
 // caveats say which parts of an incident's basis the catalog marks
 // unconfirmed: the rule itself, and each signature that supplied a hit.
-func (r *compiledRule) caveats(hits []*Hit, sigs map[string]*compiledSig) []string {
+func (r *compiledRule) caveats(supplied []string, sigs map[string]*compiledSig) []string {
 	var out []string
 	if r.unconfirmed {
 		out = append(out, fmt.Sprintf("The incident rule %s is marked unconfirmed in the catalog: what it concludes has not been checked against a real export or a public source.", r.id))
 	}
 	var seen []string
-	for _, h := range hits {
-		if s := sigs[h.Signature]; s != nil && s.unconfirmed && !slices.Contains(seen, s.id) {
+	for _, id := range supplied {
+		if s := sigs[id]; s != nil && s.unconfirmed && !slices.Contains(seen, s.id) {
 			seen = append(seen, s.id)
 		}
 	}

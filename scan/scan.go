@@ -1,8 +1,10 @@
 package scan
 
 import (
+	"context"
 	"io"
 	"runtime"
+	"slices"
 	"time"
 
 	"github.com/extriage/extriage/input"
@@ -41,6 +43,10 @@ type Config struct {
 	// Want, with Visit, picks the evtx records whose values are decoded and
 	// visited (nil: every record); the others are counted as read.
 	Want func(channel, provider string, eventID uint32) bool
+	// Context stops the scan when it is done (Ctrl-C): no input is started
+	// after that, and inputs being read stop at their next read. nil never
+	// stops.
+	Context context.Context
 }
 
 // Progress is told how far a scan has got. Read is called from several
@@ -60,6 +66,16 @@ type Result struct {
 	// Incidents are every incident found, before any selection by severity
 	// or baseline.
 	Incidents []patterns.Incident
+	// Interrupted says that Config.Context stopped the scan: the result
+	// holds only part of what the inputs hold, and is no report.
+	Interrupted bool
+	// OutsideWindow counts the records a pattern looks for (those the
+	// prefilter let through) that were not matched because they are outside
+	// Config.Window.
+	OutsideWindow int64
+	// IncidentsOutsideWindow counts the incidents a scan without the window
+	// finds that this one does not show at all: those --since/--until hid.
+	IncidentsOutsideWindow int
 }
 
 // Window is the time range a scan keeps; a zero bound is open.
@@ -96,14 +112,21 @@ func Run(cfg Config) *Result {
 	if jobs <= 0 {
 		jobs = runtime.GOMAXPROCS(0)
 	}
+	ctx := cfg.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	m := cfg.Matcher
 	if m == nil {
 		m, _ = patterns.Compile(&patterns.Catalog{}) // an empty catalog always compiles
 	}
-	sc := &scanner{m: m, cor: patterns.NewCorrelator(m), window: cfg.Window, progress: cfg.Progress, visit: cfg.Visit,
+	sc := &scanner{ctx: ctx, m: m, cor: patterns.NewCorrelator(m), window: cfg.Window, progress: cfg.Progress, visit: cfg.Visit,
 		opts: kinds.Options{Jobs: jobs, Location: cfg.Location, DateOrder: cfg.DateOrder}}
 	if sc.progress == nil {
 		sc.progress = noProgress{}
+	}
+	if cfg.Window != (Window{}) && cfg.Visit == nil {
+		sc.unwindowed = patterns.NewCorrelator(m)
 	}
 	var next kinds.Prefilter
 	switch {
@@ -131,7 +154,9 @@ func Run(cfg Config) *Result {
 	sum.Servers = servers(all)
 	sum.Duration = report.Duration(now().Sub(start))
 	sum.Partial = len(sum.Errors) > 0
-	return &Result{Summary: sum, Incidents: sc.cor.Incidents()}
+	incs := sc.cor.Incidents()
+	return &Result{Summary: sum, Incidents: incs, Interrupted: ctx.Err() != nil,
+		OutsideWindow: sc.outside.Load(), IncidentsOutsideWindow: sc.hiddenByWindow(incs)}
 }
 
 type noProgress struct{}
@@ -139,3 +164,27 @@ type noProgress struct{}
 func (noProgress) Start(int, int64) {}
 func (noProgress) Read(int64)       {}
 func (noProgress) Stop()            {}
+
+// hiddenByWindow counts the incidents a scan without the window finds
+// that the windowed scan does not show at all: no shown incident of the
+// same problem overlaps it (one whose records inside the window no longer
+// meet its rule is hidden too).
+func (sc *scanner) hiddenByWindow(shown []patterns.Incident) int {
+	if sc.unwindowed == nil {
+		return 0
+	}
+	byProblem := map[string][]*patterns.Incident{}
+	for i := range shown {
+		byProblem[shown[i].ProblemID] = append(byProblem[shown[i].ProblemID], &shown[i])
+	}
+	n := 0
+	for _, inc := range sc.unwindowed.Incidents() {
+		overlaps := func(s *patterns.Incident) bool {
+			return !s.FirstSeen.After(inc.LastSeen) && !s.LastSeen.Before(inc.FirstSeen)
+		}
+		if !slices.ContainsFunc(byProblem[inc.ProblemID], overlaps) {
+			n++
+		}
+	}
+	return n
+}
