@@ -169,6 +169,7 @@ var goldenCases = []struct {
 }{
 	{"report.txt", "table", Options{}},
 	{"report.tty.txt", "table", Options{Terminal: true, Width: 100}},
+	{"report.wide.txt", "table", Options{Width: 132}},
 	{"report.json", "json", Options{}},
 	{"report.ndjson", "ndjson", Options{}},
 	{"report.md", "markdown", Options{}},
