@@ -176,6 +176,8 @@ var goldenCases = []struct {
 	{"report.html", "html", Options{}},
 	{"report.csv", "csv", Options{}},
 	{"report.evidence.csv", "csv", Options{AllEvidence: true}},
+	{"report.semicolon.csv", "csv", Options{CSVDelimiter: ';'}},
+	{"report.summary.csv", "csv", Options{CSVSummary: true}},
 	{"report.all.md", "markdown", Options{AllEvidence: true}},
 	{"report.ecs.ndjson", "ecs", Options{}},
 	{"report.timesketch.jsonl", "timesketch", Options{}},

@@ -22,3 +22,19 @@ func terminalOptions(w io.Writer, allEvidence bool) report.Options {
 	}
 	return o
 }
+
+// reportOptions are the rendering options: the terminal's, and the flags.
+func (s *scanCmd) reportOptions(w io.Writer) report.Options {
+	o := terminalOptions(w, s.AllEvidence)
+	o.NoColor, o.CSVDelimiter, o.CSVSummary = s.NoColor, rune(s.CSVDelimiter), s.CSVSummary
+	return o
+}
+
+// csvDelimiter is --csv-delimiter, checked when the flags are parsed.
+type csvDelimiter rune
+
+func (d *csvDelimiter) UnmarshalText(b []byte) error {
+	r, err := report.ParseCSVDelimiter(string(b))
+	*d = csvDelimiter(r)
+	return err
+}
