@@ -42,5 +42,5 @@ func (s *Summary) coverageWarning() string {
 		lead = "The one input read holds no record"
 	}
 	return Clean(fmt.Sprintf("%s the catalog could match: it reads %s. "+
-		"No incident here says nothing about the problems extriage knows.", lead, what), false)
+		"Finding no incident here proves nothing about the problems extriage knows.", lead, what), false)
 }
