@@ -26,16 +26,25 @@ type Options struct {
 // Problem is one damaged part of a file: where it is and what was lost.
 type Problem struct {
 	File    string
-	Chunk   int    // chunk index, -1 for the file header
+	Chunk   int    // chunk index, or ChunkFileHeader, or ChunkNone
 	Offset  int64  // byte offset in the file
 	Record  uint64 // the record concerned or expected there, 0 if unknown
 	Message string
 }
 
+// Problem.Chunk for a problem that is in no chunk.
+const (
+	ChunkFileHeader = -1 // the file header
+	ChunkNone       = -2 // the whole file, such as a file that changed while it was read
+)
+
 func (p Problem) Error() string {
 	where := fmt.Sprintf("chunk %d (file offset %d)", p.Chunk, p.Offset)
-	if p.Chunk < 0 {
+	switch p.Chunk {
+	case ChunkFileHeader:
 		where = "file header"
+	case ChunkNone:
+		where = "whole file"
 	}
 	if p.Record != 0 {
 		where += fmt.Sprintf(", record %d", p.Record)
@@ -47,12 +56,21 @@ func (p Problem) Error() string {
 type Stats struct {
 	Bytes       int64
 	Chunks      int // chunks found and decoded, wholly or in part
-	EmptyChunks int // unused 64 KiB slots, normal in a log that has not filled up
-	Records     int // records read, including those Want declined
-	Filtered    int // records Want declined
-	Lost        int // records known to exist that could not be read
-	Dirty       bool
-	Problems    []Problem
+	EmptyChunks int // unused 64 KiB slots after the chunks the header lists, normal in a log that has not filled up
+	// HeaderChunks is the number of chunks the file header lists, 0 when
+	// the header is damaged and its counts are not trusted.
+	HeaderChunks int
+	Records      int // records read, including those Want declined; a record repeated by a copied chunk counts once
+	Filtered     int // records Want declined
+	Lost         int // records known to exist that could not be read
+	Recovered    int // of Records, those found by their own signatures in a chunk whose header is lost
+	Repeated     int // records not counted again: a chunk repeated ids already read
+	// UnknownTimes counts the records (of Records) whose written time is
+	// zero or outside 1970-2099: they count in their computer's records
+	// but not in its span of times.
+	UnknownTimes int
+	Dirty        bool
+	Problems     []Problem
 	// Computers gives, per System/Computer, the records read and the span of
 	// their written times, counting records Want declined too.
 	Computers map[string]Span
@@ -64,19 +82,18 @@ type Span struct {
 	First, Last time.Time
 }
 
-// add merges two spans.
-func (s Span) add(o Span) Span {
-	if s.Records == 0 {
-		return o
+// addRecord counts one record written at t, the zero time if unknown.
+func (s *Span) addRecord(t time.Time) {
+	s.Records++
+	if t.IsZero() {
+		return
 	}
-	s.Records += o.Records
-	if o.First.Before(s.First) {
-		s.First = o.First
+	if s.First.IsZero() || t.Before(s.First) {
+		s.First = t
 	}
-	if o.Last.After(s.Last) {
-		s.Last = o.Last
+	if t.After(s.Last) {
+		s.Last = t
 	}
-	return s
 }
 
 // Damaged reports whether any part of the file could not be read.
@@ -85,7 +102,9 @@ func (s *Stats) Damaged() bool { return len(s.Problems) > 0 }
 // ErrNotEvtx is returned for input that is not an .evtx file at all.
 var ErrNotEvtx = errors.New("not an .evtx file: it has no ElfFile signature and no chunk at offset 4096")
 
-// ReadFile reads the .evtx file at path; see Read.
+// ReadFile reads the .evtx file at path; see Read. The file is read to the
+// size it has when it is opened; a file that is then cut or written to (a
+// live log rotated, a copy still running) is reported as damaged.
 func ReadFile(path string, opts Options, emit func(*Event)) (Stats, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -96,7 +115,31 @@ func ReadFile(path string, opts Options, emit func(*Event)) (Stats, error) {
 	if err != nil {
 		return Stats{}, err
 	}
-	return Read(path, f, fi.Size(), opts, emit)
+	st, err := Read(path, f, fi.Size(), opts, emit)
+	if end, serr := f.Stat(); serr == nil && end.Size() != fi.Size() {
+		st.Problems = append(st.Problems, sizeChanged(path, fi.Size(), end.Size()))
+	}
+	return st, err
+}
+
+// sizeChanged reports a file whose size changed while it was read.
+func sizeChanged(path string, start, end int64) Problem {
+	msg := fmt.Sprintf("the file shrank from %s to %s bytes while it was read: what was past the new end could not be read; scan a copy that is not being written to",
+		groupDigits(start), groupDigits(end))
+	if end > start {
+		msg = fmt.Sprintf("the file grew from %s to %s bytes while it was read: the %s bytes added were not read; scan a copy that is not being written to",
+			groupDigits(start), groupDigits(end), groupDigits(end-start))
+	}
+	return Problem{File: path, Chunk: ChunkNone, Offset: min(start, end), Message: msg}
+}
+
+// groupDigits writes n with thousands separators, as people read sizes.
+func groupDigits(n int64) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 // Read streams the events of an .evtx file of the given size to emit, in
@@ -221,7 +264,8 @@ func read(name string, src source, opts Options, emit func(*Event)) (Stats, erro
 	}
 	first := getSlot()
 	m, ferr := src.fill(*first)
-	if err := checkFileHeader(name, hdr[:n], (*first)[:m], &st); err != nil {
+	fh, err := checkFileHeader(name, hdr[:n], (*first)[:m], &st)
+	if err != nil {
 		putSlot(first)
 		st.Bytes = src.size()
 		if ferr != nil && m < len(chunkMagic) {
@@ -229,29 +273,48 @@ func read(name string, src source, opts Options, emit func(*Event)) (Stats, erro
 		}
 		return st, err
 	}
-	err = readChunks(name, src, slot{buf: first, n: m, err: ferr}, &opts, &st, emit)
+	t := &tally{name: name, st: &st, hdr: fh}
+	err = readChunks(src, slot{buf: first, n: m, err: ferr}, &opts, t, emit)
 	st.Bytes = src.size()
+	t.finish()
 	return st, err
+}
+
+// fileHeader is what the file header says of the chunks, when its
+// checksum holds.
+type fileHeader struct {
+	trusted bool
+	chunks  int    // number of chunks
+	nextID  uint64 // the record id the next record would get
 }
 
 // checkFileHeader verifies the file header. A damaged header is reported
 // but does not stop the read: the chunks are found by position. first is
 // the start of the first chunk slot, at file offset 4096.
-func checkFileHeader(name string, hdr, first []byte, st *Stats) error {
-	if len(hdr) >= 8 && bytes.Equal(hdr[:8], fileMagic) && len(hdr) >= 128 {
-		st.Dirty = binary.LittleEndian.Uint32(hdr[120:])&1 != 0
-		if got, want := crc32.ChecksumIEEE(hdr[:120]), binary.LittleEndian.Uint32(hdr[124:]); got != want {
-			st.Problems = append(st.Problems, Problem{File: name, Chunk: -1,
+func checkFileHeader(name string, hdr, first []byte, st *Stats) (fileHeader, error) {
+	le := binary.LittleEndian
+	switch {
+	case bytes.HasPrefix(hdr, fileMagic) && len(hdr) < fileHeaderSize:
+		// Nothing follows a header cut short: the file holds no chunk.
+		st.Problems = append(st.Problems, Problem{File: name, Chunk: ChunkFileHeader, Offset: int64(len(hdr)),
+			Message: fmt.Sprintf("the file is truncated inside the file header: it ends after %d of its %d bytes, before any chunk, so it holds no record", len(hdr), fileHeaderSize)})
+		return fileHeader{}, nil
+	case bytes.HasPrefix(hdr, fileMagic):
+		st.Dirty = le.Uint32(hdr[120:])&1 != 0
+		if got, want := crc32.ChecksumIEEE(hdr[:120]), le.Uint32(hdr[124:]); got != want {
+			st.Problems = append(st.Problems, Problem{File: name, Chunk: ChunkFileHeader,
 				Message: fmt.Sprintf("file header checksum mismatch (stored %08x, computed %08x); chunks are read by position", want, got)})
+			return fileHeader{}, nil
 		}
-		return nil
-	}
-	if len(hdr) == fileHeaderSize && len(first) >= 8 && bytes.Equal(first[:8], chunkMagic) {
-		st.Problems = append(st.Problems, Problem{File: name, Chunk: -1,
+		fh := fileHeader{trusted: true, chunks: int(le.Uint16(hdr[42:])), nextID: le.Uint64(hdr[24:])}
+		st.HeaderChunks = fh.chunks
+		return fh, nil
+	case len(hdr) == fileHeaderSize && len(first) >= 8 && bytes.Equal(first[:8], chunkMagic):
+		st.Problems = append(st.Problems, Problem{File: name, Chunk: ChunkFileHeader,
 			Message: "file header is damaged (no ElfFile signature); chunks are read by position"})
-		return nil
+		return fileHeader{}, nil
 	}
-	return ErrNotEvtx
+	return fileHeader{}, ErrNotEvtx
 }
 
 // slotPool holds 64 KiB slot buffers for reuse across slots and reads. A
@@ -278,7 +341,8 @@ type slot struct {
 // them with a bounded pool of workers and emits their events in file
 // order. first is slot 0, already read. The error is the one that stopped
 // a source that cannot resume.
-func readChunks(name string, src source, first slot, opts *Options, st *Stats, emit func(*Event)) error {
+func readChunks(src source, first slot, opts *Options, t *tally, emit func(*Event)) error {
+	name := t.name
 	jobs := opts.Jobs
 	if jobs <= 0 {
 		jobs = runtime.GOMAXPROCS(0)
@@ -324,11 +388,7 @@ func readChunks(name string, src source, first slot, opts *Options, st *Stats, e
 		}
 	}()
 	for s := range order {
-		res := <-s.out
-		st.add(res)
-		for i := range res.events {
-			emit(&res.events[i])
-		}
+		t.add(s.index, <-s.out, emit)
 	}
 	return stop
 }
@@ -337,25 +397,6 @@ func readChunks(name string, src source, first slot, opts *Options, st *Stats, e
 type slotResult struct {
 	chunkResult
 	empty, decoded bool
-}
-
-func (st *Stats) add(res slotResult) {
-	switch {
-	case res.empty:
-		st.EmptyChunks++
-	case res.decoded:
-		st.Chunks++
-	}
-	st.Records += res.records
-	st.Filtered += res.filtered
-	st.Lost += res.lost
-	st.Problems = append(st.Problems, res.problems...)
-	for name, sp := range res.spans {
-		if st.Computers == nil {
-			st.Computers = map[string]Span{}
-		}
-		st.Computers[name] = st.Computers[name].add(sp)
-	}
 }
 
 // decodeSlot decodes the chunk in slot s. The slot's buffer is reused once
@@ -371,8 +412,8 @@ func decodeSlot(name string, s *slot, opts *Options) slotResult {
 		return slotResult{empty: true}
 	}
 	if len(data) < 8 || !bytes.Equal(data[:8], chunkMagic) {
-		return slotResult{chunkResult: chunkResult{problems: []Problem{{File: name, Chunk: s.index, Offset: off,
-			Message: fmt.Sprintf("no chunk signature (found %q); the %d bytes of this slot are skipped", printable(data[:min(8, len(data))]), len(data))}}}}
+		res, found := decodeHeaderless(name, s.index, off, data, opts)
+		return slotResult{chunkResult: res, decoded: found}
 	}
 	return slotResult{chunkResult: decodeChunk(name, s.index, off, data, opts), decoded: true}
 }
