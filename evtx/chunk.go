@@ -204,7 +204,11 @@ func (c *chunkDecoder) run() {
 	}
 	if next <= lastID && lastID-next < uint64(chunkSize-limit)/minRecord+1 {
 		c.res.lost += int(lastID - next + 1)
-		c.problem(limit, next, fmt.Sprintf("records %d to %d, which the chunk header lists, could not be read", next, lastID))
+		what := fmt.Sprintf("records %d to %d, which the chunk header lists, could not be read", next, lastID)
+		if next == lastID {
+			what = fmt.Sprintf("record %d, which the chunk header lists, could not be read", next)
+		}
+		c.problem(limit, next, what)
 		if !trusted { // counted lost here, so not again as a gap between chunks
 			c.res.ids.add(next)
 			c.res.ids.add(lastID)

@@ -185,6 +185,8 @@ type source interface {
 	// size is the input's size as far as it is known: the size given, or
 	// the bytes read.
 	size() int64
+	// pos is the offset of the next byte fill reads.
+	pos() int64
 }
 
 // atSource reads an io.ReaderAt of known size.
@@ -213,6 +215,7 @@ func (s *atSource) fill(p []byte) (int, error) {
 
 func (s *atSource) resumable() bool { return true }
 func (s *atSource) size() int64     { return s.end }
+func (s *atSource) pos() int64      { return s.off }
 
 // streamSource reads an io.Reader to its end.
 type streamSource struct {
@@ -251,6 +254,7 @@ func (s *streamSource) fill(p []byte) (int, error) {
 
 func (s *streamSource) resumable() bool { return false }
 func (s *streamSource) size() int64     { return s.n }
+func (s *streamSource) pos() int64      { return s.n }
 
 // read reads the file header and the first chunk slot, which a file whose
 // header was destroyed is recognised by, then every slot in order.
@@ -331,10 +335,51 @@ func putSlot(b *[]byte) { slotPool.Put(b) }
 // slot is one 64 KiB chunk slot on its way from the source to a worker.
 type slot struct {
 	index int
+	off   int64 // file offset
 	buf   *[]byte
 	n     int   // bytes of buf read
 	err   error // why the slot could not be read whole
 	out   chan slotResult
+	// fragment is set for the bytes before a chunk found off the 64 KiB
+	// grid, shifted the size of the shift that put it there.
+	fragment bool
+	shifted  int64
+}
+
+// maxRealign bounds how often one file's chunks are found off their grid
+// and read at their new places: a real file has one insertion or removal,
+// not hundreds.
+const maxRealign = 64
+
+// realign looks, in a full slot that holds no chunk at its start, for a
+// chunk further in (its signature followed by a header whose checksum
+// holds): bytes inserted or removed before it moved it off the 64 KiB grid.
+// When there is one, s keeps the bytes before it, as a fragment, and the
+// slot returned starts with the chunk, filled up from src; the slots after
+// it are read on the shifted grid.
+func realign(s *slot, src source) *slot {
+	data := (*s.buf)[:s.n]
+	if s.n < chunkSize || bytes.HasPrefix(data, chunkMagic) || allZero(data) {
+		return nil
+	}
+	for k := 1; k+chunkHeaderSize <= len(data); k++ {
+		i := bytes.Index(data[k:len(data)-chunkHeaderSize+len(chunkMagic)], chunkMagic)
+		if i < 0 {
+			return nil
+		}
+		k += i
+		h := data[k : k+chunkHeaderSize]
+		if binary.LittleEndian.Uint32(h[40:]) != 128 || headerCRC(h) != binary.LittleEndian.Uint32(h[124:]) {
+			continue
+		}
+		rest := &slot{buf: getSlot(), shifted: int64(k)}
+		copy(*rest.buf, data[k:])
+		m, err := src.fill((*rest.buf)[len(data)-k:])
+		rest.n, rest.err = len(data)-k+m, err
+		s.n, s.fragment = k, true
+		return rest
+	}
+	return nil
 }
 
 // readChunks reads the chunk slots in order on one goroutine, decodes
@@ -365,10 +410,19 @@ func readChunks(src source, first slot, opts *Options, t *tally, emit func(*Even
 		defer close(order)
 		defer close(tasks)
 		s := &first
+		s.off = fileHeaderSize
+		realigned := 0
 		for i := 0; ; i++ {
 			if s.n == 0 && s.err == nil { // the end of the input
 				putSlot(s.buf)
 				return
+			}
+			var next *slot
+			if s.err == nil && realigned < maxRealign {
+				if next = realign(s, src); next != nil {
+					realigned++
+					next.off = s.off + next.shifted
+				}
 			}
 			s.index, s.out = i, make(chan slotResult, 1)
 			if s.err != nil && src.resumable() {
@@ -380,15 +434,19 @@ func readChunks(src source, first slot, opts *Options, t *tally, emit func(*Even
 				stop = fmt.Errorf("the read stopped %d bytes into the file: %w", src.size(), s.err)
 				return
 			}
+			if next != nil {
+				s = next
+				continue
+			}
 			if s.n < chunkSize && s.err == nil { // a partial slot ends the input
 				return
 			}
-			s = &slot{buf: getSlot()}
+			s = &slot{buf: getSlot(), off: src.pos()}
 			s.n, s.err = src.fill(*s.buf)
 		}
 	}()
 	for s := range order {
-		t.add(s.index, <-s.out, emit)
+		t.add(s.index, s.off, <-s.out, emit)
 	}
 	return stop
 }
@@ -396,13 +454,16 @@ func readChunks(src source, first slot, opts *Options, t *tally, emit func(*Even
 // slotResult is a chunk's result plus what the slot turned out to hold.
 type slotResult struct {
 	chunkResult
-	empty, decoded bool
+	empty, decoded, fragment bool
 }
 
 // decodeSlot decodes the chunk in slot s. The slot's buffer is reused once
 // this returns: events copy what they keep out of it.
 func decodeSlot(name string, s *slot, opts *Options) slotResult {
-	off := int64(fileHeaderSize) + int64(s.index)*chunkSize
+	off := s.off
+	if s.fragment {
+		return decodeFragment(name, s)
+	}
 	if s.err != nil && s.n == 0 {
 		return slotResult{chunkResult: chunkResult{problems: []Problem{{File: name, Chunk: s.index, Offset: off,
 			Message: "chunk cannot be read: " + s.err.Error()}}}}
@@ -415,7 +476,26 @@ func decodeSlot(name string, s *slot, opts *Options) slotResult {
 		res, found := decodeHeaderless(name, s.index, off, data, opts)
 		return slotResult{chunkResult: res, decoded: found}
 	}
-	return slotResult{chunkResult: decodeChunk(name, s.index, off, data, opts), decoded: true}
+	res := slotResult{chunkResult: decodeChunk(name, s.index, off, data, opts), decoded: true}
+	if s.shifted != 0 {
+		res.problems = append([]Problem{{File: name, Chunk: s.index, Offset: off, Message: fmt.Sprintf(
+			"this chunk starts at file offset %d, %d bytes past the 64 KiB grid: bytes were inserted into the file before it (or removed); it and the chunks after it are read where they are",
+			off, (off-fileHeaderSize)%chunkSize)}}, res.problems...)
+	}
+	return res
+}
+
+// decodeFragment reports the bytes before a chunk that bytes inserted or
+// removed moved off the grid. Their records cannot be decoded: the names
+// and templates they point to are counted from a chunk start that is not
+// here. All zeros (the unused end of a chunk) are no loss.
+func decodeFragment(name string, s *slot) slotResult {
+	data := (*s.buf)[:s.n]
+	if allZero(data) {
+		return slotResult{fragment: true}
+	}
+	return slotResult{fragment: true, chunkResult: chunkResult{problems: []Problem{{File: name, Chunk: s.index, Offset: s.off, Message: fmt.Sprintf(
+		"%d bytes here belong to no chunk that can be placed (the end of a chunk moved by bytes inserted or removed before it, or the bytes inserted): they are skipped", len(data))}}}}
 }
 
 func allZero(b []byte) bool {

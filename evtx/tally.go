@@ -35,14 +35,52 @@ type tally struct {
 	// the file ends with them, lost chunks if a chunk follows, since a
 	// log fills its slots in order.
 	zeros []int
+	// shifts are where chunks were found off the 64 KiB grid, in slot
+	// order: slot i is at slotOffset(i) plus the delta of the last shift at
+	// or before it.
+	shifts []shift
 }
+
+type shift struct {
+	from  int
+	delta int64
+}
+
+// place records the file offset of slot i when it is off the grid.
+func (t *tally) place(i int, off int64) {
+	if delta := off - slotOffset(i); delta != t.delta(i) {
+		t.shifts = append(t.shifts, shift{i, delta})
+	}
+}
+
+func (t *tally) delta(i int) int64 {
+	var d int64
+	for _, s := range t.shifts {
+		if s.from <= i {
+			d = s.delta
+		}
+	}
+	return d
+}
+
+// offset is the file offset of slot i.
+func (t *tally) offset(i int) int64 { return slotOffset(i) + t.delta(i) }
 
 type lostSlot struct{ slot, problem int }
 
-// add takes slot i's result: its counts, its events (emitted), its problems.
-func (t *tally) add(i int, res slotResult, emit func(*Event)) {
+// add takes slot i's result, at file offset off: its counts, its events
+// (emitted), its problems.
+func (t *tally) add(i int, off int64, res slotResult, emit func(*Event)) {
 	st := t.st
 	t.slots = i + 1
+	t.place(i, off)
+	if res.fragment {
+		if len(res.problems) > 0 {
+			t.lost = append(t.lost, lostSlot{i, len(st.Problems)})
+		}
+		st.Problems = append(st.Problems, res.problems...)
+		return
+	}
 	if !res.empty {
 		for _, z := range t.zeros {
 			st.EmptyChunks--
@@ -140,7 +178,7 @@ func (t *tally) repeats(i int, res slotResult) bool {
 // missing around it are added later.
 func (t *tally) lostChunk(i int, msg string) {
 	t.lost = append(t.lost, lostSlot{i, len(t.st.Problems)})
-	t.st.Problems = append(t.st.Problems, Problem{File: t.name, Chunk: i, Offset: slotOffset(i), Message: msg})
+	t.st.Problems = append(t.st.Problems, Problem{File: t.name, Chunk: i, Offset: t.offset(i), Message: msg})
 }
 
 func slotOffset(i int) int64 { return int64(fileHeaderSize) + int64(i)*chunkSize }
@@ -160,7 +198,7 @@ func (t *tally) finish() {
 	cut := -1 // the problem that says the file is cut short
 	if t.hdr.trusted && t.slots < t.hdr.chunks {
 		cut = len(t.st.Problems)
-		t.st.Problems = append(t.st.Problems, Problem{File: t.name, Chunk: t.slots, Offset: slotOffset(t.slots), Message: fmt.Sprintf(
+		t.st.Problems = append(t.st.Problems, Problem{File: t.name, Chunk: t.slots, Offset: t.offset(t.slots), Message: fmt.Sprintf(
 			"the file header lists %d chunks, but the file ends after %d: it is cut short, and the chunks after its end are lost", t.hdr.chunks, t.slots)})
 	}
 	t.tail(cut)
@@ -178,7 +216,7 @@ func (t *tally) gap(g idGap) {
 		t.addTo(between[0].problem, "; "+t.lose(g.first, g.last, len(between)))
 		return
 	}
-	t.st.Problems = append(t.st.Problems, Problem{File: t.name, Chunk: g.inChunk, Offset: slotOffset(g.inChunk), Record: g.first, Message: fmt.Sprintf(
+	t.st.Problems = append(t.st.Problems, Problem{File: t.name, Chunk: g.inChunk, Offset: t.offset(g.inChunk), Record: g.first, Message: fmt.Sprintf(
 		"record ids %d to %d are in no chunk of the file: they fall between the last record of chunk %d and the first of this chunk, with no lost chunk between them, so they are not counted as records lost",
 		g.first, g.last, g.afterChunk)})
 }
