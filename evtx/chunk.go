@@ -66,9 +66,9 @@ func (r *idRange) add(id uint64) {
 
 // Why an event's bytes are not vouched for by a checksum (Event.Unverified).
 const (
-	unverifiedChunk     = "its chunk's records checksum failed"
-	unverifiedRecovered = "it was recovered from a chunk whose header is lost"
-	unverifiedSignature = "its record signature is damaged"
+	UnverifiedChunk     = "its chunk's records checksum failed"
+	UnverifiedRecovered = "it was recovered from a chunk whose header is lost"
+	UnverifiedSignature = "its record signature is damaged"
 )
 
 // chunkDecoder decodes one chunk. It is used by one goroutine only:
@@ -170,7 +170,7 @@ func (c *chunkDecoder) scan() {
 			continue
 		}
 		id := c.u64(off + 8)
-		c.record(off, size, id, unverifiedRecovered)
+		c.record(off, size, id, UnverifiedRecovered)
 		c.res.ids.add(id)
 		off += size
 	}
@@ -241,7 +241,7 @@ func (c *chunkDecoder) recordsEnd() int {
 	switch {
 	case free < chunkHeaderSize || free > chunkSize:
 		c.problem(48, 0, fmt.Sprintf("chunk header gives an impossible end of records (%d); reading records up to the end of the chunk", free))
-		c.toEnd, c.unverified = true, unverifiedChunk
+		c.toEnd, c.unverified = true, UnverifiedChunk
 		return len(c.data)
 	case free > len(c.data):
 		c.problem(len(c.data), 0, fmt.Sprintf("the file ends %d bytes into this chunk, before the end of its records (byte %d)", len(c.data), free))
@@ -249,7 +249,7 @@ func (c *chunkDecoder) recordsEnd() int {
 	}
 	if got, want := crc32.ChecksumIEEE(c.data[chunkHeaderSize:free]), c.u32(52); got != want {
 		c.problem(chunkHeaderSize, 0, fmt.Sprintf("records checksum mismatch (stored %08x, computed %08x): the records of this chunk were read but some value in them was altered", want, got))
-		c.unverified = unverifiedChunk
+		c.unverified = UnverifiedChunk
 	}
 	return free
 }
@@ -267,7 +267,7 @@ func (c *chunkDecoder) walk(expect uint64, limit int) uint64 {
 			// Size, its copy and the id all agree: only the signature is
 			// damaged, and the record is read.
 			c.problem(off, expect, fmt.Sprintf("damaged record at chunk offset %d: %s, but its size, the copy of its size at its end and its id are consistent: the record is read", off, why))
-			c.record(off, int(c.u32(off+4)), expect, unverifiedSignature)
+			c.record(off, int(c.u32(off+4)), expect, UnverifiedSignature)
 			expect, off = expect+1, off+int(c.u32(off+4))
 			continue
 		}

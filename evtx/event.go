@@ -17,7 +17,8 @@ type Event struct {
 	// Unverified says why the record's bytes are not vouched for by a
 	// checksum (its chunk's records checksum failed, it was recovered from
 	// a chunk whose header is lost, its signature is damaged); "" when
-	// they are. What it says may have been altered.
+	// they are (one of the Unverified constants). What it says may have
+	// been altered.
 	Unverified string
 	// Values are the children of <EventData> or <UserData>, in document order.
 	// A classic string-array value is expanded to one Value per member, empty

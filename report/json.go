@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -52,17 +53,19 @@ func writeJSON(w io.Writer, v any, indent string) error {
 	return err
 }
 
-// escapeBidi writes the bidi controls in JSON text as \u escapes. The data
-// stays as the log had it (a script reads the same string back), but a
-// person paging the file sees the escape, not text reordered by it.
+// escapeBidi writes the bidi controls and the C1 controls (U+0080 to
+// U+009F: U+009B is a terminal's CSI, U+0085 a line break) in JSON text as
+// \u escapes, which the encoder leaves raw. The data stays as the log had
+// it (a script reads the same string back), but a person paging the file
+// sees the escape, not text reordered or a terminal driven by it.
 func escapeBidi(b []byte) []byte {
-	if !bytes.ContainsAny(b, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069") {
+	if !bytes.ContainsAny(b, invisibles) {
 		return b
 	}
 	var out bytes.Buffer
 	for len(b) > 0 {
 		r, size := utf8.DecodeRune(b)
-		if isBidiControl(r) {
+		if isBidiControl(r) || isC1Control(r) {
 			fmt.Fprintf(&out, "\\u%04x", r)
 		} else {
 			out.Write(b[:size])
@@ -71,6 +74,18 @@ func escapeBidi(b []byte) []byte {
 	}
 	return out.Bytes()
 }
+
+// invisibles are the characters escapeBidi escapes.
+var invisibles = func() string {
+	var sb strings.Builder
+	sb.WriteString("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+	for r := rune(0x80); r <= 0x9f; r++ {
+		sb.WriteRune(r)
+	}
+	return sb.String()
+}()
+
+func isC1Control(r rune) bool { return r >= 0x80 && r <= 0x9f }
 
 func newJSONSummary(r *Result) jsonSummary {
 	t := countIncidents(r.Incidents)

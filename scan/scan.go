@@ -102,14 +102,20 @@ func Run(cfg Config) *Result {
 	}
 	sc.progress.Start(len(exp.Inputs), total)
 	all := kinds.Spans{}
+	unverified := unverifiedRuns{}
 	for _, o := range sc.run(exp.Inputs, jobs) {
 		addOutcome(&sum, all, &o)
+		if len(o.stats.Unverified) > 0 {
+			unverified[o.name] = o.stats.Unverified
+		}
 	}
 	sc.progress.Stop()
 	sum.Servers = servers(all)
 	sum.Duration = report.Duration(now().Sub(start))
 	sum.Partial = len(sum.Errors) > 0
-	return &Result{Summary: sum, Incidents: sc.cor.Incidents()}
+	incs := sc.cor.Incidents()
+	addCaveats(incs, unverified)
+	return &Result{Summary: sum, Incidents: incs}
 }
 
 type noProgress struct{}
