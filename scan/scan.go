@@ -15,6 +15,7 @@ import (
 // Config is what one scan reads and how.
 type Config struct {
 	Paths   []string          // files, folders, zip archives, input.StdinName
+	Exclude []string          // files never scanned, wherever found: the report being written
 	Matcher *patterns.Matcher // the compiled catalog
 	// Jobs is the number of inputs read at once, and of chunks of one .evtx
 	// decoded at once; 0 or less uses every core.
@@ -75,7 +76,7 @@ func Run(cfg Config) *Result {
 		now = time.Now
 	}
 	start := now()
-	exp := input.Expand(cfg.Paths, input.Options{Stdin: cfg.Stdin})
+	exp := input.Expand(cfg.Paths, input.Options{Stdin: cfg.Stdin, Exclude: cfg.Exclude})
 	sum := report.Summary{Started: start.UTC()}
 	for _, sk := range exp.Skipped {
 		sum.Skipped = append(sum.Skipped, report.Skipped{File: sk.Name, Reason: sk.Reason})

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -208,5 +210,23 @@ func TestUnknownTimesSummary(t *testing.T) {
 	}
 	if len(sum.Servers) != 1 || sum.Servers[0].Records != 3 || !sum.Servers[0].First.Equal(good) || !sum.Servers[0].Last.Equal(good) {
 		t.Errorf("servers %+v", sum.Servers)
+	}
+}
+
+// An error is shown beside its file without naming it again, and an OS
+// error keeps its words: "open: permission denied".
+func TestErrText(t *testing.T) {
+	name := filepath.Join("logs", "System.evtx")
+	for _, c := range []struct {
+		err  error
+		want string
+	}{
+		{&fs.PathError{Op: "open", Path: name, Err: syscall.EACCES}, "open: permission denied"},
+		{fmt.Errorf("%s: the read stopped: %w", name, &fs.PathError{Op: "read", Path: name, Err: syscall.EIO}), "the read stopped: read: input/output error"},
+		{nil, "nothing could be read"},
+	} {
+		if got := errText(name, c.err); got != c.want {
+			t.Errorf("%v: %q, want %q", c.err, got, c.want)
+		}
 	}
 }

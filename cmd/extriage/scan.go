@@ -60,7 +60,11 @@ func (s *scanCmd) Run(e *env) error {
 		return err
 	}
 	defer closeOut()
-	found := scan.Run(scan.Config{Paths: s.Paths, Matcher: m, Jobs: s.Jobs, NoPrefilter: s.NoPrefilter,
+	var exclude []string // the report being written is never scanned, even in a folder given
+	if s.Output != "" && s.Output != "-" {
+		exclude = append(exclude, s.Output)
+	}
+	found := scan.Run(scan.Config{Paths: s.Paths, Exclude: exclude, Matcher: m, Jobs: s.Jobs, NoPrefilter: s.NoPrefilter,
 		Location: topts.Location, DateOrder: topts.DateFormat, Window: sel.window, Stdin: e.stdin, Now: e.now, Progress: &meter{stderr: e.stderr, quiet: s.Quiet}})
 	res := &report.Result{Summary: found.Summary, Incidents: sel.keep(report.Wrap(found.Incidents, sel.known))}
 	if !s.Quiet || s.Output != "" {
