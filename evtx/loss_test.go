@@ -6,6 +6,7 @@ import (
 	"hash/crc32"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -55,6 +56,12 @@ func TestNoSilentLoss(t *testing.T) {
 			38, 0, 1, "14 records recovered by their own signatures and sizes"},
 		{"file header cut", func(b []byte) []byte { return b[:fileHeaderSize-96] },
 			0, 0, ChunkFileHeader, "truncated inside the file header"},
+		// 1000 zero bytes after chunk 0: chunks 1 and 2 are off the grid,
+		// found again and read whole where they are.
+		{"1000 bytes inserted", func(b []byte) []byte {
+			at := fileHeaderSize + chunkSize
+			return append(append(b[:at:at], make([]byte, 1000)...), b[at:]...)
+		}, 38, 0, 2, "this chunk starts at file offset 70632, 1000 bytes past the 64 KiB grid"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -72,6 +79,11 @@ func TestNoSilentLoss(t *testing.T) {
 			}
 			if p := st.Problems[0]; p.Chunk != c.chunk || !strings.Contains(p.Message, c.says) {
 				t.Errorf("first problem %q; want chunk %d saying %q", p.Error(), c.chunk, c.says)
+			}
+			// A stream, in awkward pieces, reads the same.
+			sst, err := ReadStream("x.evtx", &oddReader{r: bytes.NewReader(b), sizes: []int{4095, 1, 65537, 999}}, Options{Jobs: 3}, func(*Event) {})
+			if err != nil || !reflect.DeepEqual(sst, st) {
+				t.Errorf("as a stream: %v, %+v; as a file %+v", err, sst, st)
 			}
 		})
 	}
