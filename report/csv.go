@@ -127,6 +127,12 @@ func summaryRows(r *Result) [][]string {
 	for _, e := range s.Warnings {
 		rows = append(rows, row("warning", e.File, "", z, z, joinWhere(e)))
 	}
+	for _, it := range s.scopeItems(t.known) {
+		rows = append(rows, row(strings.ToLower(it.Label), "", "", z, z, it.Text))
+	}
+	for _, f := range s.Files {
+		rows = append(rows, row("input", f.Path, strconv.FormatInt(f.Bytes, 10), z, z, "bytes; SHA-256 "+cmpOr(f.SHA256, "none: not read to its end")))
+	}
 	return rows
 }
 

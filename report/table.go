@@ -28,7 +28,7 @@ func (tableReporter) Report(w io.Writer, r *Result, o Options) error {
 		p.line("%s: %s; the rest was read (details at the end).\n", p.warn("PARTIAL SCAN"), strings.Join(why, ", "))
 	}
 	if len(r.Incidents) == 0 {
-		p.line("No incident found.\n")
+		p.line("%s\n", r.Summary.noneText())
 	} else {
 		p.line("%s %s.\n", p.bold("Incidents:"), countIncidents(r.Incidents).text())
 		p.overview(r.Incidents)
@@ -185,7 +185,7 @@ func (p *printer) incident(n int, inc *Incident) {
 	}
 	p.line("")
 	p.para("    ", inc.Explanation)
-	p.evidence(inc.Evidence)
+	p.evidence(inc)
 	if len(inc.Remedy) > 0 {
 		p.line("")
 		p.line("    What to do:")
@@ -201,7 +201,8 @@ func (p *printer) incident(n int, inc *Incident) {
 	p.line("")
 }
 
-func (p *printer) evidence(ev []patterns.Evidence) {
+func (p *printer) evidence(inc *Incident) {
+	ev := inc.Evidence
 	if len(ev) == 0 {
 		return
 	}
@@ -216,8 +217,8 @@ func (p *printer) evidence(ev []patterns.Evidence) {
 			p.line("        %s", text.Trim(msg, max(20, p.o.Width-8)))
 		}
 	}
-	if more := len(ev) - len(shown); more > 0 {
-		p.line("      ... and %d more (--evidence or --format json lists all)", more)
+	if more := moreEvidence(inc, len(shown)); more != "" {
+		p.para("      ", more)
 	}
 }
 
@@ -249,7 +250,7 @@ func (p *printer) summary(r *Result) {
 		p.para("  ", fmt.Sprintf("Read %s: %d %s, %s, %d records in %s (%s).", s.inputsText(), s.Inputs,
 			plural(s.Inputs, "file", "files"), sizeString(s.Bytes), s.Records, s.durationText(), s.rateText()))
 	}
-	p.para("  ", fmt.Sprintf("Incidents: %s.", countIncidents(r.Incidents).text()))
+	p.para("  ", fmt.Sprintf("Incidents: %s.", r.tallyText()))
 	if why := s.partialReasons(); len(why) > 0 {
 		p.line("  %s: %s. Everything else was read.", p.warn("PARTIAL SCAN"), strings.Join(why, ", "))
 	} else {
@@ -267,6 +268,34 @@ func (p *printer) summary(r *Result) {
 		}
 	}
 	p.problems("Warnings (nothing lost)", s.Warnings)
+	p.scope(r)
+}
+
+// shownInputs is how many inputs the table lists with their size and
+// SHA-256 unless --evidence: the JSON report lists all.
+const shownInputs = 20
+
+func (p *printer) scope(r *Result) {
+	items := r.Summary.scopeItems(countIncidents(r.Incidents).known)
+	if len(items) == 0 {
+		return
+	}
+	p.line("%s", p.bold("Scope"))
+	for _, it := range items {
+		p.para("  ", it.Label+": "+it.Text)
+	}
+	files := r.Summary.Files
+	if len(files) == 0 {
+		return
+	}
+	p.line("  Inputs:")
+	for i, f := range files {
+		if i == shownInputs && !p.o.AllEvidence {
+			p.line("    ... and %d more (--evidence or --format json lists all)", len(files)-shownInputs)
+			break
+		}
+		p.para("    - ", fileText(f))
+	}
 }
 
 func (p *printer) problems(title string, errs []Error) {
