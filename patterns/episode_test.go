@@ -173,3 +173,15 @@ func heapInUse() int64 {
 	runtime.ReadMemStats(&ms)
 	return int64(ms.HeapAlloc)
 }
+
+// BenchmarkCorrelatorAdd is the cost of one hit: grouping, counting and
+// keeping evidence, on an incident that already holds many.
+func BenchmarkCorrelatorAdd(b *testing.B) {
+	hits := lagHits(b, 100_000, 1)
+	c := NewCorrelator(mustBuiltin(b))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		c.Add(hits[i%len(hits)])
+	}
+}

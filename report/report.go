@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -66,7 +67,28 @@ type Options struct {
 	// (otherwise the first ShownEvidence) and makes CSV one row per record.
 	AllEvidence bool
 	Terminal    bool // output is a terminal: colour and width
-	Width       int  // terminal width, 0 if unknown
+	Width       int  // terminal width, 0 if unknown: 80 columns
+	// NoColor keeps colour out of a report for a terminal (--no-color);
+	// so does a NO_COLOR environment variable that is set and not empty
+	// (no-color.org).
+	NoColor bool
+	// CSVDelimiter separates CSV cells: ',' (0 means ','), ';' as Excel
+	// expects in locales whose decimal mark is a comma (de, fr, nl), or '\t'.
+	CSVDelimiter rune
+	// CSVSummary writes the summary rows as the CSV instead of the
+	// incident rows, so that each CSV has one shape.
+	CSVSummary bool
+}
+
+// lookupEnv reads the environment; tests replace it.
+var lookupEnv = os.LookupEnv
+
+// colour says whether to colour: on a terminal, unless told not to.
+func (o Options) colour() bool {
+	if v, ok := lookupEnv("NO_COLOR"); ok && v != "" {
+		return false
+	}
+	return o.Terminal && !o.NoColor
 }
 
 // Reporter renders a result in one format.

@@ -25,16 +25,18 @@ type scanCmd struct {
 	Output      string   `short:"o" placeholder:"FILE" help:"Write the report to FILE instead of standard output. Its extension picks the format when --format is not given (.json .ndjson .md .html .csv .txt)."`
 	Jobs        int      `short:"j" default:"0" help:"Number of inputs read at once, and of chunks of one .evtx decoded at once. 0 uses every core."`
 	Patterns    []string `placeholder:"DIR" help:"Folder of extra pattern YAML files, read after the built-in catalog: they add patterns, override built-in ones by id, or disable them. Repeatable."`
-	AllEvidence bool     `name:"evidence" help:"List every evidence record of an incident, not the first 5 (table, markdown, html); one CSV row per record. JSON always lists all."`
+	AllEvidence bool     `name:"evidence" help:"List every evidence record of an incident, not the first 5 (table, markdown, html); one CSV row per record. JSON always lists all (up to the first and last 1,000 of an incident)."`
 	NoPrefilter bool     `name:"no-prefilter" help:"Decode every record's values, even those no pattern can match. Slower; for checking that the prefilter changes nothing."`
 	Timezone    string   `placeholder:"ZONE" help:"Time zone of the local times in Get-MessageTrackingLog CSV exports: an offset such as -05:00 or an IANA name such as America/Chicago (follows daylight saving time). Without it such times are read as UTC and the report says so."`
 	Since       string   `placeholder:"WHEN" help:"Only records at or after WHEN: an RFC 3339 time (2024-02-03T09:00:00Z; a date alone is midnight UTC) or a duration back from now (72h, 7d)."`
 	Until       string   `placeholder:"WHEN" help:"Only records at or before WHEN, written as for --since."`
 	MinSeverity string   `name:"min-severity" default:"info" placeholder:"LEVEL" help:"Report only incidents of this severity or higher: info, low, medium, high, critical."`
 	FailOn      string   `name:"fail-on" default:"info" placeholder:"LEVEL" help:"Exit 1 when an incident of this severity or higher is found (info, low, medium, high, critical), or never (none). Known incidents (--baseline) never count."`
-	Baseline    string   `placeholder:"FILE" help:"A previous JSON or NDJSON report of extriage: incidents with an id in it are marked known and do not make the exit code 1."`
+	Baseline    string   `placeholder:"FILE" help:"A previous JSON or NDJSON report of extriage: incidents whose problem_id it holds are marked known and do not make the exit code 1."`
 	Quiet       bool     `short:"q" help:"Print no report on standard output and no notes on standard error, only errors: the exit code says what was found. A report asked for with --output is still written."`
 	DateFormat  string   `name:"date-format" placeholder:"ORDER" help:"Day/month order of culture-formatted dates in Get-MessageTrackingLog CSV exports: dmy (07.10.2020 is 7 October) or mdy (10/7/2020 is 7 October). Default: proved from the file, or assumed and reported."`
+
+	reportFlags `embed:""`
 }
 
 func (s *scanCmd) Run(e *env) error {
@@ -142,13 +144,13 @@ type output struct {
 // never ends in "cannot write".
 func (s *scanCmd) openOutput(stdout io.Writer) (*output, error) {
 	if s.Output == "" || s.Output == "-" {
-		return &output{Writer: stdout, options: terminalOptions(stdout, s.AllEvidence)}, nil
+		return &output{Writer: stdout, options: s.reportOptions(stdout)}, nil
 	}
 	f, err := createReport(s.Output)
 	if err != nil {
 		return nil, err
 	}
-	return &output{Writer: f, file: f, options: report.Options{AllEvidence: s.AllEvidence}}, nil
+	return &output{Writer: f, file: f, options: s.reportOptions(f)}, nil
 }
 
 // deliver writes the report (unless quiet sends it nowhere) and, for -o,

@@ -70,3 +70,21 @@ func TestPinMissingBinary(t *testing.T) {
 		t.Error("a malformed SHA256SUMS was accepted")
 	}
 }
+
+// FuzzReadSums: any SHA256SUMS text is read or refused, never a panic, and
+// what is read names a 64-digit hash per file.
+func FuzzReadSums(f *testing.F) {
+	f.Add(strings.Repeat("a", 64) + "  extriage_v1_linux_amd64\n")
+	f.Add(strings.Repeat("0", 64) + " *x.exe\n\n")
+	f.Fuzz(func(t *testing.T, text string) {
+		sums, err := readSums(strings.NewReader(text))
+		if err != nil {
+			return
+		}
+		for file, hash := range sums {
+			if len(hash) != 64 || file == "" {
+				t.Errorf("%q: %q", file, hash)
+			}
+		}
+	})
+}
