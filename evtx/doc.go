@@ -13,6 +13,18 @@
 // parser loses empty strings in string arrays and mangles several types.
 // None of golang-evtx's types appear in this package's API.
 //
+// Nothing is lost without a word. The chunks found are compared with the
+// file header (its chunk count and next record id: a file cut at a chunk
+// boundary, an all-zero slot inside the count) and with each other by
+// their record ids: ids that no chunk holds are reported, and counted as
+// lost when a lost chunk is where they were; a chunk that repeats another's
+// ids (a copy written over it) is named and its records counted once. A
+// chunk whose header is lost is read by its records' own signatures and
+// sizes; a record whose only damage is its signature is read. Events whose
+// bytes no checksum vouches for say so (Event.Unverified). Times outside
+// 1970-2099 are unknown, counted, and left out of spans. A file that
+// changes size while it is read is reported.
+//
 // Input is read front to back, one 64 KiB slot at a time, by one goroutine
 // that hands the slots to the decoding workers: a file ([ReadFile], [Read])
 // and a stream that cannot seek, such as a compressed zip member

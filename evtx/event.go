@@ -14,6 +14,12 @@ type Event struct {
 	Provider string
 	EventID  uint32
 	Level    uint8
+	// Unverified says why the record's bytes are not vouched for by a
+	// checksum (its chunk's records checksum failed, it was recovered from
+	// a chunk whose header is lost, its signature is damaged); "" when
+	// they are (one of the Unverified constants). What it says may have
+	// been altered.
+	Unverified string
 	// Values are the children of <EventData> or <UserData>, in document order.
 	// A classic string-array value is expanded to one Value per member, empty
 	// members kept so that positions stay exact.

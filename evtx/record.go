@@ -175,16 +175,19 @@ func (c *chunkDecoder) rootFragments(in *instance, out []Value) []Value {
 }
 
 // time reads TimeCreated/@SystemTime, a FILETIME value or, in some
-// writers, text.
+// writers, text. A time outside the years a log can hold is no time.
 func (in *instance) time(it *item) (time.Time, bool) {
 	if it.sub >= 0 && it.sub < len(in.values) {
 		v := in.values[it.sub]
 		if v.typ == typeFileTime && len(v.b) == 8 {
-			return fileTime(binary.LittleEndian.Uint64(v.b)), true
+			return knownTime(fileTime(binary.LittleEndian.Uint64(v.b)))
 		}
 	}
 	tm, err := time.Parse(time.RFC3339Nano, in.text(it))
-	return tm.UTC(), err == nil
+	if err != nil {
+		return time.Time{}, false
+	}
+	return knownTime(tm.UTC())
 }
 
 // dataValues flattens <EventData> or <UserData> into values in document

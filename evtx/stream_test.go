@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -124,9 +125,17 @@ func TestStreamDestroyedHeader(t *testing.T) {
 	if _, err := ReadStream("junk", junk, Options{}, func(*Event) {}); err != ErrNotEvtx {
 		t.Errorf("junk: %v, want ErrNotEvtx", err)
 	}
-	for _, short := range [][]byte{nil, []byte("ElfFile\x00"), make([]byte, fileHeaderSize+7)} {
+	for _, short := range [][]byte{nil, []byte("ElfFil"), make([]byte, fileHeaderSize+7)} {
 		if _, err := ReadStream("short", bytes.NewReader(short), Options{}, func(*Event) {}); err != ErrNotEvtx {
 			t.Errorf("%d bytes: %v, want ErrNotEvtx", len(short), err)
+		}
+	}
+	// A file cut inside its header is an .evtx file cut short, not another
+	// kind of file.
+	for _, n := range []int{8, 128, fileHeaderSize - 1} {
+		st, err := ReadStream("cut", bytes.NewReader(fixture(t, "multi-chunk")[:n]), Options{}, func(*Event) {})
+		if err != nil || len(st.Problems) != 1 || !strings.Contains(st.Problems[0].Message, "truncated inside the file header") {
+			t.Errorf("cut at %d: %v, %+v", n, err, st.Problems)
 		}
 	}
 }

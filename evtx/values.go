@@ -262,11 +262,34 @@ func fileTime(ft uint64) time.Time {
 	return time.Unix(int64(d/1e7), int64(d%1e7)*100).UTC()
 }
 
-// systemTime decodes a SYSTEMTIME; the last field is milliseconds.
+// Times outside [minTime, maxTime) are taken for damage or an unset clock,
+// not for when an event happened: a FILETIME of zero is 1601, and a few
+// flipped high bits give 2185. Such times are unknown, never part of a span.
+var (
+	minTime = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
+	maxTime = time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
+// knownTime returns t, or the zero time when t is outside the years a log
+// can hold.
+func knownTime(t time.Time) (time.Time, bool) {
+	if t.Before(minTime) || !t.Before(maxTime) {
+		return time.Time{}, false
+	}
+	return t, true
+}
+
+// systemTime decodes a SYSTEMTIME; the last field is milliseconds. Fields
+// out of their range (month 13, minute 75) make it invalid rather than
+// carried into the next unit.
 func systemTime(b []byte) (time.Time, bool) {
 	if len(b) != 16 {
 		return time.Time{}, false
 	}
 	f := func(i int) int { return int(binary.LittleEndian.Uint16(b[2*i:])) }
-	return time.Date(f(0), time.Month(f(1)), f(3), f(4), f(5), f(6), f(7)*int(time.Millisecond), time.UTC), true
+	if f(1) < 1 || f(1) > 12 || f(3) < 1 || f(3) > 31 || f(4) > 23 || f(5) > 59 || f(6) > 59 || f(7) > 999 {
+		return time.Time{}, false
+	}
+	t := time.Date(f(0), time.Month(f(1)), f(3), f(4), f(5), f(6), f(7)*int(time.Millisecond), time.UTC)
+	return t, t.Day() == f(3) // 31 February is no date
 }

@@ -237,6 +237,10 @@ func (a *archive) add(ls *listing, m member) {
 		ls.skipped = append(ls.skipped, Skipped{Name: name,
 			Reason: "a zip archive inside a zip archive is not read: extract the outer archive and scan the extracted archive"})
 	case v.kind == nil:
+		if why, ok := unreadableExport(m.name, v); ok {
+			ls.errors = append(ls.errors, Error{Name: name, Err: errors.New(why)})
+			return
+		}
 		ls.skipped = append(ls.skipped, Skipped{Name: name, Reason: v.reason})
 	default:
 		ls.inputs = append(ls.inputs, Input{Name: name, Kind: v.kind, Size: m.size,
@@ -270,7 +274,7 @@ func (a *archive) openMember(m member) (io.ReadCloser, error) {
 		a.release()
 		return nil, err
 	}
-	return &memberReader{a: a, member: m.name, rc: rc, packed: m.packed}, nil
+	return &memberReader{a: a, member: m.name, rc: rc, packed: m.packed, declared: m.size}, nil
 }
 
 func methodName(m uint16) string {

@@ -6,7 +6,12 @@
 // What each input is comes from its content, never its name: one of the
 // kinds package kinds lists (a Windows event log (.evtx), a
 // message-tracking log or message-trace export, ...), a zip archive, or
-// none of these, which is skipped with a reason a person understands.
+// none of these, which is skipped with a reason a person understands. The
+// name counts only to tell damage from a file beside the logs: a file
+// named as an export (.evtx, .csv, .log, .xml, .txt) that holds binary data
+// is a damaged log, an error. Symbolic links in folders are followed, each
+// file and folder read once whatever path leads to it; named pipes and
+// devices found in folders are listed as skipped.
 //
 // Zip archives are read within [Limits] against zip bombs, counted on the
 // bytes actually decompressed. A damaged archive is reported and what can

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"sync/atomic"
 
@@ -98,6 +99,9 @@ func describe(err error) string {
 type Options struct {
 	Limits Limits    // for zip archives; zero fields take their defaults
 	Stdin  io.Reader // what StdinName reads; nil for os.Stdin
+	// Exclude are files never taken as inputs, wherever they are found:
+	// the report being written, which may be in a folder being scanned.
+	Exclude []string
 }
 
 // Expansion is what a list of paths expands to.
@@ -110,7 +114,10 @@ type Expansion struct {
 // Expand expands the paths a user gave into the inputs to scan.
 //
 // A file is taken as given, a folder is walked recursively (symbolic links
-// inside it are not followed), StdinName reads standard input, and a zip
+// inside it are followed, to files and folders, each file and folder read
+// once however many links lead to it, a link to a folder above it skipped
+// as a loop; named pipes, devices and sockets in it are listed as
+// skipped), StdinName reads standard input, and a zip
 // archive, met anywhere, is read in place: its members are listed and
 // decompressed as they are read, never extracted. A zip inside a zip is
 // skipped. What each file is comes from its first bytes, never its name:
@@ -119,7 +126,8 @@ type Expansion struct {
 // export, ...), or none of these.
 //
 // A file met in a folder or an archive that is not a log is listed as
-// Skipped; a file named in paths that is not a log is an Error, as is
+// Skipped, unless its name says it is an export (.evtx, .csv, .log, .xml,
+// .txt) and it holds binary data: that is a damaged log, an Error; a file named in paths that is not a log is an Error, as is
 // every path that cannot be read. An archive with no log in it is one
 // Skipped (or Error, if named), not one per member. A damaged archive is
 // an Error, and the members that can still be read are inputs.
@@ -127,7 +135,12 @@ type Expansion struct {
 // Every input has been opened and its first 4 KiB read; no file is left
 // open, except a pipe or standard input, held until its input is read.
 func Expand(paths []string, opts Options) Expansion {
-	x := &expander{lim: opts.Limits.withDefaults(), stdin: opts.Stdin, seen: map[string]bool{}}
+	x := &expander{lim: opts.Limits.withDefaults(), stdin: opts.Stdin, seen: map[string]bool{}, seenKeys: map[[2]uint64]bool{}}
+	for _, p := range opts.Exclude {
+		if fi, err := os.Stat(p); err == nil {
+			x.exclude = append(x.exclude, fi)
+		}
+	}
 	if x.stdin == nil {
 		x.stdin = os.Stdin
 	}
@@ -156,25 +169,60 @@ type expander struct {
 	stdin     io.Reader
 	stdinUsed bool
 	seen      map[string]bool // files already expanded, by cleaned path
+	seenKeys  map[[2]uint64]bool
+	exclude   []fs.FileInfo // files never taken as inputs (the report being written)
 	out       Expansion
 }
+
+// maxLinkDepth bounds the symbolic links to folders followed one inside
+// another, where device and inode cannot tell a loop (Windows).
+const maxLinkDepth = 32
 
 func (x *expander) fail(name string, err error) {
 	x.out.Errors = append(x.out.Errors, Error{Name: name, Err: err})
 }
 
 func (x *expander) walk(root string) {
-	// A named symbolic link to a folder is followed: with a trailing
-	// separator, the walk starts inside it.
+	fi, err := os.Stat(root)
+	if err != nil {
+		x.fail(root, err)
+		return
+	}
+	if key, ok := fileKey(fi); ok {
+		if x.seenKeys[key] {
+			return // named twice, or inside a folder named before
+		}
+		x.seenKeys[key] = true
+	}
+	x.walkDir(root, []fs.FileInfo{fi})
+}
+
+// walkDir walks the folder root, whose folder and those above it in the
+// walk are above. Symbolic links are followed, to files and to folders;
+// a link back to a folder of above is a loop, named and not followed. A
+// named pipe, a device or a socket found in a folder is listed as skipped:
+// reading one may never end.
+func (x *expander) walkDir(root string, above []fs.FileInfo) {
+	// With a trailing separator, a walk of a symbolic link to a folder
+	// starts inside it.
 	if li, err := os.Lstat(root); err == nil && li.Mode()&fs.ModeSymlink != 0 {
 		root += string(filepath.Separator)
 	}
 	err := filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
-		if err != nil {
+		switch {
+		case err != nil:
 			x.fail(p, err)
 			return nil
-		}
-		if e.IsDir() || !e.Type().IsRegular() {
+		case e.IsDir():
+			if p != root && x.seenFolder(p, e) {
+				return fs.SkipDir
+			}
+			return nil
+		case e.Type()&fs.ModeSymlink != 0:
+			x.followLink(p, above)
+			return nil
+		case !e.Type().IsRegular():
+			x.out.Skipped = append(x.out.Skipped, Skipped{Name: p, Reason: specialFile(e.Type())})
 			return nil
 		}
 		fi, err := e.Info()
@@ -190,6 +238,77 @@ func (x *expander) walk(root string) {
 	}
 }
 
+// seenFolder tells whether the folder at p was walked already, by
+// another path: it is not walked twice.
+func (x *expander) seenFolder(p string, e fs.DirEntry) bool {
+	fi, err := e.Info()
+	if err != nil {
+		return false
+	}
+	key, ok := fileKey(fi)
+	if !ok {
+		return false
+	}
+	if x.seenKeys[key] {
+		return true
+	}
+	x.seenKeys[key] = true
+	return false
+}
+
+// followLink reads what the symbolic link at p points to: a file is
+// taken as if it were in the folder, a folder is walked, unless it is a
+// folder the walk is already inside (a loop).
+func (x *expander) followLink(p string, above []fs.FileInfo) {
+	fi, err := os.Stat(p)
+	if err != nil {
+		target, _ := os.Readlink(p)
+		x.out.Skipped = append(x.out.Skipped, Skipped{Name: p, Reason: fmt.Sprintf(
+			"a symbolic link to %q, which cannot be read (%s): nothing to scan there", target, describe(err))})
+		return
+	}
+	if !fi.IsDir() {
+		if !fi.Mode().IsRegular() {
+			x.out.Skipped = append(x.out.Skipped, Skipped{Name: p, Reason: specialFile(fi.Mode().Type())})
+			return
+		}
+		x.addFile(p, fi, false)
+		return
+	}
+	for _, a := range above {
+		if os.SameFile(a, fi) {
+			x.out.Skipped = append(x.out.Skipped, Skipped{Name: p, Reason: "a symbolic link to a folder that holds it (a loop): not followed again; the folder is scanned once"})
+			return
+		}
+	}
+	if key, ok := fileKey(fi); ok {
+		if x.seenKeys[key] {
+			return // walked already, through another path
+		}
+		x.seenKeys[key] = true
+	}
+	if len(above) >= maxLinkDepth {
+		x.out.Skipped = append(x.out.Skipped, Skipped{Name: p, Reason: fmt.Sprintf("a symbolic link to a folder %d links deep: not followed further", maxLinkDepth)})
+		return
+	}
+	x.walkDir(p, append(slices.Clip(above), fi))
+}
+
+// specialFile says what a file that is not a regular file is, and why it
+// is not read when found in a folder.
+func specialFile(m fs.FileMode) string {
+	what := "a special file"
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		what = "a named pipe (FIFO)"
+	case m&fs.ModeSocket != 0:
+		what = "a socket"
+	case m&fs.ModeDevice != 0:
+		what = "a device"
+	}
+	return what + ", not a file: not read when found in a folder, since reading it may never end; name it on the command line to read it as a stream"
+}
+
 // addFile recognises the file at path and files it. named says the user
 // gave this path, rather than a folder holding it.
 func (x *expander) addFile(path string, fi fs.FileInfo, named bool) {
@@ -198,6 +317,17 @@ func (x *expander) addFile(path string, fi fs.FileInfo, named bool) {
 		return
 	}
 	x.seen[key] = true
+	if k, ok := fileKey(fi); ok && fi.Mode().IsRegular() {
+		if x.seenKeys[k] {
+			return // the same file, reached by another path (a link)
+		}
+		x.seenKeys[k] = true
+	}
+	for _, ex := range x.exclude {
+		if os.SameFile(ex, fi) {
+			return
+		}
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		x.fail(path, err)
@@ -232,7 +362,7 @@ func (x *expander) addFile(path string, fi fs.FileInfo, named bool) {
 		zr, err := zip.NewReader(a, fi.Size())
 		if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
 			a.release()
-			x.notLog(path, v.reason, named)
+			x.notLogFile(path, v, named)
 			return
 		}
 		ls := a.listFrom(zr)
@@ -247,6 +377,17 @@ func (x *expander) notLog(name, reason string, named bool) {
 		return
 	}
 	x.out.Skipped = append(x.out.Skipped, Skipped{Name: name, Reason: reason})
+}
+
+// notLogFile files a file that is no log: as damage when its name says it
+// is an export and it holds binary data (unreadableExport), else as
+// notLog does.
+func (x *expander) notLogFile(name string, v verdict, named bool) {
+	if why, ok := unreadableExport(name, v); ok && !named {
+		x.fail(name, errors.New(why))
+		return
+	}
+	x.notLog(name, v.reason, named)
 }
 
 // notLogError is ErrNotLog with what the input is instead; its text

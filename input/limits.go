@@ -1,6 +1,7 @@
 package input
 
 import (
+	"archive/zip"
 	"errors"
 	"fmt"
 	"io"
@@ -128,9 +129,11 @@ type memberReader struct {
 	member string
 	rc     io.ReadCloser
 	packed int64 // compressed size, as far as the archive file reaches
-	n      int64
-	err    error
-	closed bool
+	// declared is the size the archive gives for the member decompressed.
+	declared int64
+	n        int64
+	err      error
+	closed   bool
 }
 
 // room returns how many more bytes the member may decompress to, and the
@@ -165,6 +168,13 @@ func (m *memberReader) Read(p []byte) (int, error) {
 		p = p[:room+1]
 	}
 	n, err := m.rc.Read(p)
+	if errors.Is(err, zip.ErrFormat) {
+		// archive/zip's only format error during a read: more bytes than
+		// the size declared.
+		m.err = fmt.Errorf("the member decompresses to more than the %s the archive declares for it: the archive is damaged or was altered; what was read up to that size is kept (%w)",
+			sizeText(m.declared), err)
+		err = m.err
+	}
 	if int64(n) > room {
 		n = int(room)
 		m.err = m.limitError(which, m.n+int64(n))

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"path/filepath"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -22,6 +24,7 @@ type verdict struct {
 	kind   kinds.Kind // nil: no kind extriage reads
 	zip    bool       // a zip archive
 	reason string     // for neither a log nor an archive: why, for a person
+	binary bool       // for neither: the content is no text and no archive
 }
 
 // classify recognises an input from its first headSize bytes (fewer if it
@@ -34,7 +37,31 @@ func classify(head []byte) verdict {
 	if k := kinds.Sniff(head); k != nil {
 		return verdict{kind: k}
 	}
-	return verdict{reason: ErrNotLog.Error() + ": " + whatIsIt(head)}
+	what := whatIsIt(head)
+	return verdict{reason: ErrNotLog.Error() + ": " + what, binary: strings.HasPrefix(what, binaryData)}
+}
+
+// binaryData starts what whatIsIt says of content that is neither text
+// nor an archive it knows.
+const binaryData = "it is binary data"
+
+// exportExtensions are the names Windows and Exchange give the exports
+// extriage reads, and evtx exports saved as XML or text.
+var exportExtensions = []string{".evtx", ".csv", ".log", ".xml", ".txt"}
+
+// unreadableExport says why a file found in a folder that is no log is
+// damage rather than something else beside the logs: its name says it is
+// an export (an .evtx file, a .csv, .log, .xml or .txt) but what it holds
+// is binary data, not the text such an export is. A README, a script or
+// notes in plain text stay a quiet skip, as does an empty file (an export
+// of no results is empty), and an .evtx that is text is a misnamed file.
+func unreadableExport(name string, v verdict) (string, bool) {
+	ext := strings.ToLower(filepath.Ext(name))
+	if !slices.Contains(exportExtensions, ext) || !v.binary {
+		return "", false
+	}
+	return fmt.Sprintf("its name says it is an export (%s), but its content cannot be read as one: %s; it may be damaged or cut short, or not be what its name says",
+		ext, strings.TrimPrefix(v.reason, ErrNotLog.Error()+": ")), true
 }
 
 // isZipHead tells whether head starts like a zip archive: a member's local
@@ -69,7 +96,7 @@ func whatIsIt(head []byte) string {
 	}
 	text := bytes.TrimPrefix(head, []byte("\xef\xbb\xbf"))
 	if bytes.IndexByte(text, 0) >= 0 || !utf8.Valid(text[:max(0, len(text)-utf8.UTFMax)]) {
-		return fmt.Sprintf("it is binary data that starts with % x", head[:min(8, len(head))])
+		return fmt.Sprintf(binaryData+" that starts with % x", head[:min(8, len(head))])
 	}
 	lines := strings.Split(string(text), "\n")
 	for _, l := range lines {

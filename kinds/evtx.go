@@ -34,7 +34,11 @@ func (evtxKind) Read(src Source, opts Options, emit func(*patterns.Record)) (Sta
 		eo.Want = opts.Prefilter.Wants
 	}
 	var rec patterns.Record
+	var unverified Stats // the runs only, gathered as events arrive
 	each := func(ev *evtx.Event) {
+		if ev.Unverified != "" {
+			unverified.addUnverified(ev.RecordID, ev.Chunk, ev.Unverified)
+		}
 		evtxRecord(ev, &rec)
 		emit(&rec)
 	}
@@ -58,16 +62,18 @@ func (evtxKind) Read(src Source, opts Options, emit func(*patterns.Record)) (Sta
 		defer r.Close()
 		st, err = evtx.ReadStream(src.Name, r, eo, each)
 	}
-	return evtxStats(st, err), err
+	out := evtxStats(st, err)
+	out.Unverified = unverified.Unverified
+	return out, err
 }
 
 // evtxStats turns the reader's statistics into a kind's.
 func evtxStats(st evtx.Stats, err error) Stats {
 	out := Stats{Scanned: st.Chunks+st.EmptyChunks > 0 || err == nil, Bytes: st.Bytes, Records: st.Records,
-		Lost: st.Lost, Dirty: st.Dirty, ProblemCount: len(st.Problems), Servers: Spans{}}
+		Lost: st.Lost, Dirty: st.Dirty, ProblemCount: len(st.Problems), Servers: Spans{}, UnknownTimes: st.UnknownTimes}
 	for _, p := range st.Problems {
 		q := Problem{Record: p.Record, Message: p.Message}
-		if p.Chunk >= 0 { // -1 is the file header
+		if p.Chunk >= 0 { // the file header, or the whole file, otherwise
 			chunk, off := p.Chunk, p.Offset
 			q.Chunk, q.Offset = &chunk, &off
 		}

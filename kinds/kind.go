@@ -116,6 +116,38 @@ type Stats struct {
 	// Servers is the time span of each server's records, counting those
 	// the prefilter declined.
 	Servers Spans
+	// UnknownTimes counts the records (of Records) whose time is unknown:
+	// zero, or outside the years a log can hold. They are in no span.
+	UnknownTimes int
+	// Unverified are the records emitted whose bytes no checksum vouches
+	// for, as runs of record ids, at most maxUnverified runs; incidents
+	// built on them say so.
+	Unverified []Unverified
+}
+
+// Unverified is a run of records of one chunk whose bytes no checksum
+// vouches for, and why (one of evtx's Unverified constants).
+type Unverified struct {
+	First, Last uint64
+	Chunk       int
+	Why         string
+}
+
+// maxUnverified bounds the runs kept per input: a file damaged throughout
+// has one run per chunk, and no more memory than that is spent on it.
+const maxUnverified = 4096
+
+// addUnverified adds a record to the runs.
+func (s *Stats) addUnverified(id uint64, chunk int, why string) {
+	if n := len(s.Unverified); n > 0 {
+		if u := &s.Unverified[n-1]; u.Chunk == chunk && u.Why == why && id == u.Last+1 {
+			u.Last = id
+			return
+		}
+	}
+	if len(s.Unverified) < maxUnverified {
+		s.Unverified = append(s.Unverified, Unverified{id, id, chunk, why})
+	}
 }
 
 // Problem is one damaged part of an input, or a warning: where it is (the

@@ -311,6 +311,11 @@ func (p *printer) incident(n int, inc *Incident) {
 	if len(fields) > 0 {
 		p.para("    ", strings.Join(fields, ", "))
 	}
+	// Evidence no checksum vouches for (scan sets the field): shown beside
+	// where, so nobody acts on a count without seeing it.
+	if v, ok := inc.Fields["caveat"]; ok {
+		p.para("    Caveat: ", fieldString(v))
+	}
 	p.line("")
 	p.para("    ", inc.Explanation)
 	for _, c := range inc.Caveats {

@@ -17,6 +17,7 @@ import (
 // Config is what one scan reads and how.
 type Config struct {
 	Paths   []string          // files, folders, zip archives, input.StdinName
+	Exclude []string          // files never scanned, wherever found: the report being written
 	Matcher *patterns.Matcher // the compiled catalog; required unless Visit is set
 	// Jobs is the number of inputs read at once, and of chunks of one .evtx
 	// decoded at once; 0 or less uses every core.
@@ -100,7 +101,7 @@ func Run(cfg Config) *Result {
 		now = time.Now
 	}
 	start := now()
-	exp := input.Expand(cfg.Paths, input.Options{Stdin: cfg.Stdin})
+	exp := input.Expand(cfg.Paths, input.Options{Stdin: cfg.Stdin, Exclude: cfg.Exclude})
 	sum := report.Summary{Started: start.UTC(), Coverage: &report.Coverage{}}
 	for _, sk := range exp.Skipped {
 		sum.Skipped = append(sum.Skipped, report.Skipped{File: sk.Name, Reason: sk.Reason})
@@ -142,10 +143,14 @@ func Run(cfg Config) *Result {
 	}
 	sc.progress.Start(len(exp.Inputs), total)
 	all := kinds.Spans{}
+	unverified := unverifiedRuns{}
 	for _, o := range sc.run(exp.Inputs, jobs) {
 		addOutcome(&sum, all, &o)
 		if o.kind != nil && o.kind.String() == "trace" && m.ReadsTrace() {
 			sum.Coverage.Records += o.stats.Records
+		}
+		if len(o.stats.Unverified) > 0 {
+			unverified[o.name] = o.stats.Unverified
 		}
 	}
 	sum.Coverage.Records += int(sc.opts.Prefilter.(*coverage).n.Load())
@@ -155,6 +160,7 @@ func Run(cfg Config) *Result {
 	sum.Duration = report.Duration(now().Sub(start))
 	sum.Partial = len(sum.Errors) > 0
 	incs := sc.cor.Incidents()
+	addCaveats(incs, unverified)
 	return &Result{Summary: sum, Incidents: incs, Interrupted: ctx.Err() != nil,
 		OutsideWindow: sc.outside.Load(), IncidentsOutsideWindow: sc.hiddenByWindow(incs)}
 }

@@ -3,14 +3,20 @@ package scan
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
+	"syscall"
 	"testing"
 	"time"
 
+	"github.com/extriage/extriage/fixtures/evtxwriter"
 	"github.com/extriage/extriage/kinds"
 	"github.com/extriage/extriage/patterns"
 	"github.com/extriage/extriage/report"
@@ -172,6 +178,100 @@ func TestAddFile(t *testing.T) {
 		{File: "a.csv", Message: "csv: rendered messages only: no record ids"}}
 	if !reflect.DeepEqual(sum.Errors, wantErrors) || !reflect.DeepEqual(sum.Warnings, wantWarnings) {
 		t.Errorf("errors %+v\nwarnings %+v", sum.Errors, sum.Warnings)
+	}
+}
+
+// An incident whose evidence includes records of a chunk whose checksum
+// failed says how many, and which chunk, in its caveat field; the counts
+// come from the generator's facts: the supporting records inside the
+// damaged chunk's ids.
+func TestCaveats(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(fixtures, "evtx", "facts.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var facts []struct {
+		File    string `json:"file"`
+		Support struct {
+			RecordIDs []uint64 `json:"record_ids"`
+		} `json:"support"`
+		Damage *struct {
+			Kind      string    `json:"kind"`
+			Chunk     int       `json:"chunk"`
+			ChunkIDs  [2]uint64 `json:"chunk_record_ids"`
+			RecordIDs []uint64  `json:"record_ids"`
+		} `json:"damage"`
+	}
+	if err := json.Unmarshal(b, &facts); err != nil {
+		t.Fatal(err)
+	}
+	m := matcher(t)
+	for _, f := range facts {
+		res := Run(Config{Paths: []string{filepath.Join(fixtures, filepath.FromSlash(f.File))}, Matcher: m})
+		want := ""
+		if d := f.Damage; d != nil && (d.Kind == "bad-records-crc" || d.Kind == "zeroed-record-signature") {
+			n, sig := 0, 0 // in the chunk; of those, with the damaged signature
+			for _, id := range f.Support.RecordIDs {
+				switch {
+				case slices.Contains(d.RecordIDs, id):
+					sig++
+				case id >= d.ChunkIDs[0] && id <= d.ChunkIDs[1]:
+					n++
+				}
+			}
+			all := len(f.Support.RecordIDs)
+			want = fmt.Sprintf("%d of %d supporting records come from a chunk whose checksum failed (chunk %d)", n, all, d.Chunk)
+			if sig > 0 {
+				want += fmt.Sprintf("; %d of %d supporting records has a damaged record signature (chunk %d)", sig, all, d.Chunk)
+			}
+		}
+		for _, inc := range res.Incidents {
+			if got, _ := inc.Fields[CaveatField].(string); got != want {
+				t.Errorf("%s: caveat %q, want %q", f.File, got, want)
+			}
+		}
+	}
+}
+
+// Records with a time no log can hold (a zeroed FILETIME, a year 2185 from
+// flipped bits) are counted, left out of the server's span, and said.
+func TestUnknownTimesSummary(t *testing.T) {
+	w := evtxwriter.New(evtxwriter.Options{})
+	good := time.Date(2024, 2, 12, 6, 0, 0, 0, time.UTC)
+	for i, tm := range []time.Time{good, time.Date(1601, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2185, 7, 21, 0, 0, 0, 0, time.UTC)} {
+		if err := w.Add(evtxwriter.Record{RecordID: uint64(7 + i), Time: tm, Computer: "SERVER3.contoso.local",
+			Channel: "Application", Provider: "Test", EventID: 1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	path := filepath.Join(t.TempDir(), "times.evtx")
+	if err := os.WriteFile(path, w.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sum := Run(Config{Paths: []string{path}, Matcher: matcher(t)}).Summary
+	if sum.Records != 3 || sum.TimesUnknown != 2 || len(sum.Warnings) != 1 || !strings.Contains(sum.Warnings[0].Message, "2 records have no usable time") {
+		t.Errorf("records %d, unknown times %d, warnings %+v", sum.Records, sum.TimesUnknown, sum.Warnings)
+	}
+	if len(sum.Servers) != 1 || sum.Servers[0].Records != 3 || !sum.Servers[0].First.Equal(good) || !sum.Servers[0].Last.Equal(good) {
+		t.Errorf("servers %+v", sum.Servers)
+	}
+}
+
+// An error is shown beside its file without naming it again, and an OS
+// error keeps its words: "open: permission denied".
+func TestErrText(t *testing.T) {
+	name := filepath.Join("logs", "System.evtx")
+	for _, c := range []struct {
+		err  error
+		want string
+	}{
+		{&fs.PathError{Op: "open", Path: name, Err: syscall.EACCES}, "open: permission denied"},
+		{fmt.Errorf("%s: the read stopped: %w", name, &fs.PathError{Op: "read", Path: name, Err: syscall.EIO}), "the read stopped: read: input/output error"},
+		{nil, "nothing could be read"},
+	} {
+		if got := errText(name, c.err); got != c.want {
+			t.Errorf("%v: %q, want %q", c.err, got, c.want)
+		}
 	}
 }
 

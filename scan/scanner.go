@@ -177,6 +177,12 @@ func addFile(sum *report.Summary, path string, k kinds.Kind, st *kinds.Stats) {
 	for _, w := range st.Warnings {
 		sum.Warnings = append(sum.Warnings, reportError(path, w))
 	}
+	if n := st.UnknownTimes; n > 0 {
+		sum.TimesUnknown += n
+		sum.Warnings = append(sum.Warnings, report.Error{File: path, Message: fmt.Sprintf(
+			"%d %s no usable time (zero, or before 1970 or after 2099, as damage or an unset clock leaves them): counted, but left out of the servers' time spans",
+			n, plural(n, "record has", "records have"))})
+	}
 	for _, lack := range st.Lacks {
 		msg := lack
 		if st.Format != "" {
@@ -188,4 +194,11 @@ func addFile(sum *report.Summary, path string, k kinds.Kind, st *kinds.Stats) {
 
 func reportError(path string, p kinds.Problem) report.Error {
 	return report.Error{File: path, Chunk: p.Chunk, Offset: p.Offset, Record: p.Record, Line: p.Line, Message: p.Message}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

@@ -23,6 +23,9 @@ func errText(name string, err error) string {
 	if err == nil {
 		return "nothing could be read"
 	}
-	// Wrapped errors may name the file again further in.
-	return strings.ReplaceAll(err.Error(), name+": ", "")
+	// Wrapped errors may name the file again further in. An OS error names
+	// it between its operation and its words ("open NAME: permission
+	// denied"): the operation keeps its colon.
+	s := strings.ReplaceAll(err.Error(), " "+name+": ", ": ")
+	return strings.ReplaceAll(s, name+": ", "")
 }

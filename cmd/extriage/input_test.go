@@ -120,3 +120,39 @@ func TestScanZipBomb(t *testing.T) {
 		t.Errorf("no error names the bomb and the limit: %+v", doc.Summary.Errors)
 	}
 }
+
+// A report written with -o into a folder being scanned is not scanned: it
+// is no input and not listed as a file skipped.
+func TestOutputInScannedFolder(t *testing.T) {
+	dir := t.TempDir()
+	log, err := os.ReadFile(filepath.Join(fixtures, "evtx", "field-case", "SERVER3", "Microsoft-Exchange-HighAvailability%4Operational.evtx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "System.evtx"), log, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	report := filepath.Join(dir, "report.json")
+	var out, errOut bytes.Buffer
+	if code := run([]string{"scan", "-q", "-o", report, dir}, &out, &errOut); code != exitIncidents {
+		t.Fatalf("exit %d; stderr: %s", code, errOut.String())
+	}
+	var doc struct {
+		Summary struct {
+			Inputs  int `json:"inputs"`
+			Skipped []struct {
+				File string `json:"file"`
+			} `json:"skipped"`
+		} `json:"summary"`
+	}
+	b, err := os.ReadFile(report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Summary.Inputs != 1 || len(doc.Summary.Skipped) != 0 {
+		t.Errorf("inputs %d, skipped %+v; want the log only", doc.Summary.Inputs, doc.Summary.Skipped)
+	}
+}

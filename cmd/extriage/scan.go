@@ -73,7 +73,7 @@ func (s *scanCmd) Run(e *env) error {
 		return err
 	}
 	defer out.abort()
-	found := scanUntilStopped(ctx, scan.Config{Paths: s.Paths, Matcher: m, Jobs: s.Jobs, NoPrefilter: s.NoPrefilter,
+	found := scanUntilStopped(ctx, scan.Config{Paths: s.Paths, Exclude: out.files(), Matcher: m, Jobs: s.Jobs, NoPrefilter: s.NoPrefilter,
 		Location: topts.Location, DateOrder: topts.DateFormat, Window: sel.window, Stdin: e.stdin, Now: e.now,
 		Progress: &meter{stderr: e.stderr, quiet: s.Quiet}, Context: ctx})
 	if found == nil {
@@ -188,6 +188,16 @@ func (o *output) path() string {
 		return ""
 	}
 	return o.file.path
+}
+
+// files are the report file and the temporary file it is written to
+// first: never scanned, even when -o names a file in a folder being
+// scanned.
+func (o *output) files() []string {
+	if o.file == nil {
+		return nil
+	}
+	return []string{o.file.path, o.file.tmp.Name()}
 }
 
 func (o *output) abort() {

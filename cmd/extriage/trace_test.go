@@ -205,7 +205,8 @@ func jsonEqual(a, b any) bool {
 }
 
 // Binary junk named on the command line is an error that names the file;
-// met in a folder it is only skipped.
+// met in a folder it is damage too: its name says it is a tracking log
+// (.LOG), so it is a log that cannot be read, not a file beside the logs.
 func TestTraceJunk(t *testing.T) {
 	junk := filepath.Join(fixtures, "trace", "damaged-junk")
 	files, _ := filepath.Glob(filepath.Join(junk, "*"))
@@ -221,8 +222,9 @@ func TestTraceJunk(t *testing.T) {
 		t.Errorf("junk named: errors %+v", rep.Summary.Errors)
 	}
 	rep, code, _ = scanTrace(t, junk, filepath.Join(fixtures, "trace", "negative-message-trace-v2"))
-	if code != exitClean || len(rep.Summary.Errors) != 0 {
-		t.Errorf("junk in a folder: exit %d, errors %+v; want 0 and the file only skipped", code, rep.Summary.Errors)
+	if code != exitPartial || len(rep.Summary.Errors) != 1 || rep.Summary.Errors[0].File != files[0] ||
+		!strings.Contains(rep.Summary.Errors[0].Message, "its name says it is an export (.log)") {
+		t.Errorf("junk in a folder: exit %d, errors %+v; want 3 and the file named as damaged", code, rep.Summary.Errors)
 	}
 }
 
