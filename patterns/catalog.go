@@ -1,10 +1,52 @@
 package patterns
 
+import (
+	"fmt"
+
+	"go.yaml.in/yaml/v3"
+)
+
 // Catalog is the merged set of signatures and incident rules, as read from
 // YAML. It is plain data: Compile turns it into a Matcher.
 type Catalog struct {
 	Signatures []Signature `yaml:"signatures"`
 	Incidents  []Rule      `yaml:"incidents"`
+	// Tests are the catalog's test cases (see tests.go), from every layer.
+	Tests []TestCase `yaml:"tests"`
+	// Disabled are the ids a layer's disable: removed, so tests of them are
+	// skipped rather than failed.
+	Disabled []string `yaml:"-"`
+	// Version is the hash and count of the files Load read; zero for a
+	// catalog built in code.
+	Version Version `yaml:"-"`
+}
+
+// Provenance says how well an entry is established: Status is "confirmed"
+// (checked against a real export or a public source) or "unconfirmed";
+// References are URLs or document titles. Both are optional for now, and
+// validated when present; patterns lint warns when they are missing.
+type Provenance struct {
+	Status     string   `yaml:"status"`
+	References []string `yaml:"references"`
+}
+
+// Where is where an entry was read: the file and line, for messages, and
+// the YAML as written, for patterns show.
+type Where struct {
+	// Origin is the file the entry came from, for error messages.
+	Origin string `yaml:"-"`
+	// Line is the entry's line in Origin; 0 when not read from YAML.
+	Line int `yaml:"-"`
+	// Node is the entry's YAML, comments included; nil when not read from YAML.
+	Node *yaml.Node `yaml:"-"`
+}
+
+// Pos is "file:line", or the file alone when the line is unknown.
+func (w Where) Pos() string {
+	if w.Line > 0 && w.Origin != "" {
+		return fmt.Sprintf("%s:%d", w.Origin, w.Line)
+	}
+	return w.Origin
 }
 
 // Signature recognises one kind of record and names its values.
@@ -13,7 +55,8 @@ type Catalog struct {
 // all agree (channel and provider case-insensitively): Exchange sources reuse
 // small event ids, so an id alone proves nothing.
 type Signature struct {
-	ID string `yaml:"id"`
+	ID         string `yaml:"id"`
+	Provenance `yaml:",inline"`
 	// Source is "evtx" (the default) or "trace".
 	Source   string  `yaml:"source"`
 	Channel  string  `yaml:"channel"`
@@ -45,8 +88,7 @@ type Signature struct {
 	// Extract derives more fields by regex, in order.
 	Extract []Extract `yaml:"extract"`
 
-	// Origin is the file the entry came from, for error messages.
-	Origin string `yaml:"-"`
+	Where `yaml:"-"`
 }
 
 // Extract derives one field from another by regular expression.
@@ -69,9 +111,10 @@ type Extract struct {
 
 // Rule turns signature hits into an incident. YAML key: incidents.
 type Rule struct {
-	ID       string `yaml:"id"`
-	Title    string `yaml:"title"` // text/template over the incident's fields
-	Severity string `yaml:"severity"`
+	ID         string `yaml:"id"`
+	Provenance `yaml:",inline"`
+	Title      string `yaml:"title"` // text/template over the incident's fields
+	Severity   string `yaml:"severity"`
 	// Signatures are the supporting hits: they add evidence but cannot make
 	// an incident alone. Required selectors are members as well.
 	Signatures []Selector `yaml:"signatures"`
@@ -97,8 +140,7 @@ type Rule struct {
 	Explain   string      `yaml:"explain"` // text/template
 	Remedy    []StepSpec  `yaml:"remedy"`
 
-	// Origin is the file the entry came from, for error messages.
-	Origin string `yaml:"-"`
+	Where `yaml:"-"`
 }
 
 // Selector picks the hits of one signature, optionally only those whose

@@ -1,107 +1,49 @@
 package patterns
 
 import (
-	"slices"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
-
-// catalogCase is one fixture for one catalog entry: a signature id (the
-// records must, or must not, produce a hit of it) or an incident id (the
-// records must, or must not, produce such an incident).
-type catalogCase struct {
-	name     string
-	pattern  string
-	positive bool
-	records  []Record
-}
-
-// catalogCases must hold at least one positive and one negative case for
-// every signature and incident of the builtin catalog:
-// TestCatalogCoverage fails for an entry without them, so nothing can be
-// added to the catalog untested.
-var catalogCases = slices.Concat(haCases, mailflowCases)
-
-var haCases = []catalogCase{
-	{"708 LagDisabled", "ha.lag-playdown", true, []Record{
-		r708(1, "2024-03-02T08:00:00Z", "SERVER3.contoso.local", "DB1", reasonLagDisabled, "LagDisabled")}},
-	{"708 number in Application", "ha.lag-playdown", false, []Record{
-		inChannel(r708(1, "2024-03-02T08:00:00Z", "SERVER3.contoso.local", "DB1", reasonLagDisabled, "LagDisabled"), "Application", "MSExchangeRepl")}},
-
-	{"738 Blocked", "ha.lag-disable-suppressed", true, []Record{
-		r738(1, "2024-03-01T08:00:00Z", "SERVER3.contoso.local", "DB1", "SERVER3", blocked3)}},
-	{"738 number from another provider", "ha.lag-disable-suppressed", false, []Record{
-		inChannel(r738(1, "2024-03-01T08:00:00Z", "SERVER3.contoso.local", "DB1", "SERVER3", blocked3), haChannel, "MSExchangeRepl")}},
-
-	{"2001 FastLagPlaydownDesired", "ha.passive-scan-disabled", true, []Record{
-		r2001(1, "2024-03-02T08:00:01Z", "SERVER3.contoso.local", "DB1")}},
-	{"classic MSExchangeRepl 2001 service started", "ha.passive-scan-disabled", false, []Record{
-		inChannel(rec(1, "2024-03-02T08:00:01Z", "SERVER3.contoso.local", 2001, pos("The service started.")...), "Application", "MSExchangeRepl")}},
-
-	{"seed case", "ha.lagged-copy-not-lagging", true, seedCase()},
-	{"738 and 2001 without a LagDisabled 708", "ha.lagged-copy-not-lagging", false, []Record{
-		r738(1, "2024-03-01T08:00:00Z", "SERVER3.contoso.local", "DB1", "SERVER3", blocked3),
-		r2001(2, "2024-03-02T08:00:01Z", "SERVER3.contoso.local", "DB1"),
-		r708(3, "2024-03-02T08:00:00Z", "SERVER3.contoso.local", "DB1", reasonLowDisk, "NotEnoughFreeSpace")}},
-
-	{"708 NotEnoughFreeSpace", "ha.lag-playdown-low-disk", true, []Record{
-		r708(1, "2024-03-02T08:00:00Z", "SERVER7.contoso.local", "DB2", reasonLowDisk, "NotEnoughFreeSpace")}},
-	{"708 LagDisabled is not low disk", "ha.lag-playdown-low-disk", false, []Record{
-		r708(1, "2024-03-02T08:00:00Z", "SERVER3.contoso.local", "DB1", reasonLagDisabled, "LagDisabled")}},
-
-	{"708 LogsInRequiredRange", "ha.lag-playdown-page-patching", true, []Record{
-		r708(1, "2024-03-02T08:00:00Z", "SERVER9.contoso.local", "DB2", reasonPatching, "LogsInRequiredRange")}},
-	{"708 NotEnoughFreeSpace is not page patching", "ha.lag-playdown-page-patching", false, []Record{
-		r708(1, "2024-03-02T08:00:00Z", "SERVER7.contoso.local", "DB2", reasonLowDisk, "NotEnoughFreeSpace")}},
-}
 
 func inChannel(r Record, channel, provider string) Record {
 	r.Channel, r.Provider = channel, provider
 	return r
 }
 
+// The built-in catalog's tests are data (catalog/*.tests.yaml): this one
+// generic test runs every case.
 func TestCatalogCases(t *testing.T) {
-	m := mustBuiltin(t)
-	for _, tc := range catalogCases {
-		t.Run(tc.pattern+"/"+tc.name, func(t *testing.T) {
-			var found bool
-			if _, isSig := m.sigs[tc.pattern]; isSig {
-				for i := range tc.records {
-					found = found || slices.ContainsFunc(m.Match(&tc.records[i]), func(h Hit) bool { return h.Signature == tc.pattern })
-				}
-			} else {
-				found = slices.ContainsFunc(correlate(m, tc.records...), func(i Incident) bool { return i.Pattern == tc.pattern })
-			}
-			if found != tc.positive {
-				t.Errorf("%s found = %v, want %v", tc.pattern, found, tc.positive)
+	cat, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	results, err := RunTests(cat, TestOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(results) == 0 {
+		t.Fatal("the built-in catalog has no test cases")
+	}
+	for _, r := range results {
+		t.Run(r.Case.Pattern+"/"+r.Case.Name, func(t *testing.T) {
+			if r.Skip != "" || r.Failed() {
+				t.Error(r.String())
 			}
 		})
 	}
 }
 
+// Nothing enters the built-in catalog untested: every entry needs a
+// positive and a negative case.
 func TestCatalogCoverage(t *testing.T) {
 	cat, err := Load()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var ids []string
-	for _, s := range cat.Signatures {
-		ids = append(ids, s.ID)
-	}
-	for _, r := range cat.Incidents {
-		ids = append(ids, r.ID)
-	}
-	for _, id := range ids {
-		pos := slices.ContainsFunc(catalogCases, func(c catalogCase) bool { return c.pattern == id && c.positive })
-		neg := slices.ContainsFunc(catalogCases, func(c catalogCase) bool { return c.pattern == id && !c.positive })
-		if !pos || !neg {
-			t.Errorf("%s: catalogCases needs a positive and a negative case (positive %v, negative %v)", id, pos, neg)
-		}
-	}
-	for _, c := range catalogCases {
-		if !slices.Contains(ids, c.pattern) {
-			t.Errorf("catalogCases names %s, which the catalog does not have", c.pattern)
-		}
+	for _, g := range Coverage(cat) {
+		t.Error(g)
 	}
 }
 
@@ -117,6 +59,9 @@ func TestBuiltinCatalog(t *testing.T) {
 		if want := "catalog/" + strings.SplitN(s.ID, ".", 2)[0]; !strings.HasPrefix(s.Origin, want) {
 			t.Errorf("%s origin %q, want %s*", s.ID, s.Origin, want)
 		}
+		if s.Line == 0 || s.Node == nil {
+			t.Errorf("%s: no line or YAML kept", s.ID)
+		}
 	}
 	for _, r := range cat.Incidents {
 		rules = append(rules, r.ID)
@@ -127,4 +72,172 @@ func TestBuiltinCatalog(t *testing.T) {
 	check(t, "incidents", rules, []string{"ha.lagged-copy-not-lagging", "ha.lag-playdown-low-disk", "ha.lag-playdown-page-patching",
 		"mailflow.autoforward-dropped", "mailflow.autoforward-rejected-spam-policy", "mailflow.transport-rule-reject",
 		"mailflow.oof-suppressed"})
+}
+
+// userSig is a signature that is not built in, with its tests beside it.
+const userSig = `signatures:
+  - id: user.disk
+    status: unconfirmed
+    references: [a bad-block story]
+    channel: System
+    provider: disk
+    event_id: 7
+    fields: [device]
+    message: 'The device, {device}, has a bad block.'
+    computed: {server: "{computer_host|upper}"}
+incidents:
+  - id: user.bad-block
+    title: 'Bad block on {{.device}} of {{.server}}'
+    severity: medium
+    require: [user.disk]
+    key: [server, device]
+    explain: '{{.count}} bad {{plural .count "block" "blocks"}} on {{.device}}.'
+`
+
+const userTests = `tests:
+  - name: two bad blocks
+    pattern: user.bad-block
+    records:
+      - &r {channel: System, provider: disk, event_id: 7, computer: ex1.contoso.com, time: 2024-01-01T00:00:00Z, values: [Harddisk1]}
+      - {<<: *r, time: 2024-01-01T01:00:00Z}
+    expect:
+      - key: EX1\Harddisk1
+        count: 2
+        fields: {device: Harddisk1}
+        explain_contains: [2 bad blocks]
+        caveat_contains: [signature user.disk is marked unconfirmed, event 7 of disk in System]
+  - name: by name
+    pattern: user.disk
+    records:
+      - {channel: System, provider: disk, event_id: 7, values: {device: d1}}
+    expect:
+      - fields: {device: d1}
+        message_contains: ['The device, d1, has a bad block.']
+  - name: another provider
+    pattern: user.disk
+    expect: none
+    records:
+      - {channel: System, provider: Ntfs, event_id: 7, values: [d1]}
+  - name: another id
+    pattern: user.bad-block
+    expect: none
+    records:
+      - {channel: System, provider: disk, event_id: 51, values: [d1]}
+`
+
+// A user's pattern with its tests needs no Go; a case that no longer holds
+// fails with a line per difference, naming the case.
+func TestRunUserTests(t *testing.T) {
+	tests := []struct {
+		name  string
+		files map[string]string
+		fail  map[string][]string // case name -> words of its problems
+		skip  map[string]string   // case name -> words of the reason
+		gaps  int
+	}{
+		{"passes", map[string]string{"disk.yaml": userSig, "disk.tests.yaml": userTests}, nil, nil, 0},
+		{"tests inside the catalog file", map[string]string{"disk.yaml": userSig + userTests}, nil, nil, 0},
+		{"broken message", map[string]string{"disk.yaml": strings.Replace(userSig, "has a bad block", "has a bad sector", 1), "disk.tests.yaml": userTests},
+			map[string][]string{"by name": {`hit of user.disk: no evidence message contains "The device, d1, has a bad block."`, "has a bad sector"}}, nil, 0},
+		{"broken key", map[string]string{"disk.yaml": strings.Replace(userSig, "key: [server, device]", "key: [device, server]", 1), "disk.tests.yaml": userTests},
+			map[string][]string{"two bad blocks": {`want an incident of user.bad-block with key "EX1\Harddisk1"; got none`, `found instead: incident user.bad-block "Harddisk1\EX1" (count 2)`}}, nil, 0},
+		{"broken count", map[string]string{"disk.yaml": strings.Replace(userSig, "require: [user.disk]", "require: [user.disk]\n    window: 30m", 1), "disk.tests.yaml": userTests},
+			map[string][]string{"two bad blocks": {`incident user.bad-block "EX1\Harddisk1": count: want 2, got 1`, `unexpected incident user.bad-block "EX1\Harddisk1" (count 1)`}}, nil, 0},
+		{"no negative", map[string]string{"disk.yaml": userSig, "disk.tests.yaml": userTests[:strings.Index(userTests, "  - name: another id")]}, nil, nil, 1},
+		{"unknown pattern and bad record", map[string]string{"disk.yaml": userSig, "disk.tests.yaml": userTests + `
+  - name: typo
+    pattern: user.bad-blok
+    expect: none
+    records: [{channel: System}]
+  - name: half a record
+    pattern: user.disk
+    expect: none
+    records: [{channel: System, values: [x]}]
+`}, map[string][]string{"typo": {"user.bad-blok: the catalog has no signature or incident of this id"},
+			"half a record": {"record 1 (line", "an evtx record needs channel, provider and event_id"}}, nil, 0},
+		{"builtin overridden", map[string]string{"ha.yaml": strings.Replace(userSig, "user.bad-block", "ha.lag-playdown-page-patching", 1)},
+			nil, map[string]string{"708 LogsInRequiredRange": "replaced by the definition in", "708 NotEnoughFreeSpace is not page patching": "replaced by the definition in"}, 2},
+		{"fixture file without a reader", map[string]string{"disk.yaml": userSig, "disk.tests.yaml": userTests + `
+  - name: from a file
+    pattern: user.disk
+    files: [disk.evtx]
+    expect: none
+`}, map[string][]string{"from a file": {"files disk.evtx: this runner reads no files"}}, nil, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cat, err := Load(writeDir(t, tt.files))
+			if err != nil {
+				t.Fatal(err)
+			}
+			results, err := RunTests(cat, TestOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range results {
+				want, fails := tt.fail[r.Case.Name]
+				why, skips := tt.skip[r.Case.Name]
+				switch {
+				case skips != (r.Skip != "") || !strings.Contains(r.Skip, why):
+					t.Errorf("%s: skip %q, want %q", r.Case.Name, r.Skip, why)
+				case fails != r.Failed():
+					t.Errorf("failed %v, want %v:\n%s", r.Failed(), fails, r.String())
+				case fails:
+					for _, w := range want {
+						if !strings.Contains(r.String(), w) {
+							t.Errorf("lacks %q:\n%s", w, r.String())
+						}
+					}
+					if !strings.Contains(r.String(), r.Case.Name) || !strings.Contains(r.String(), ".yaml:") {
+						t.Errorf("the failure does not name the case and its file:line:\n%s", r.String())
+					}
+				}
+			}
+			var gaps int
+			for _, g := range Coverage(cat) {
+				if !strings.HasPrefix(g.Where.Origin, "catalog/") {
+					gaps++
+				}
+			}
+			if gaps != tt.gaps {
+				t.Errorf("%d coverage gaps in the user's folder, want %d: %v", gaps, tt.gaps, Coverage(cat))
+			}
+		})
+	}
+}
+
+// A fixture file is read through the reader the caller gives, from the
+// folder of the YAML file.
+func TestRunTestsReadsFiles(t *testing.T) {
+	dir := writeDir(t, map[string]string{"disk.yaml": userSig, "disk.tests.yaml": userTests + `
+  - name: from a file
+    pattern: user.disk
+    files: [sub/disk.evtx]
+    expect:
+      - fields: {device: from-file}
+`})
+	if err := os.MkdirAll(filepath.Join(dir, "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var read []string
+	cat, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	results, err := RunTests(cat, TestOptions{Read: func(path string, visit func(*Record)) error {
+		read = append(read, path)
+		visit(&Record{Source: "evtx", Channel: "System", Provider: "disk", EventID: 7, RecordID: 1, Values: pos("from-file")})
+		return nil
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range results {
+		if r.Failed() {
+			t.Error(r.String())
+		}
+	}
+	if len(read) != 1 || read[0] != filepath.Join(dir, "sub", "disk.evtx") {
+		t.Errorf("read %v", read)
+	}
 }

@@ -2,6 +2,7 @@ package patterns
 
 import (
 	"cmp"
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -153,10 +154,7 @@ func (c *Correlator) Incidents() []Incident {
 			}
 		}
 	}
-	slices.SortFunc(out, func(a, b Incident) int {
-		return cmp.Or(cmp.Compare(b.Severity.Rank(), a.Severity.Rank()), a.FirstSeen.Compare(b.FirstSeen),
-			cmp.Compare(a.Key, b.Key), cmp.Compare(a.Pattern, b.Pattern))
-	})
+	sortIncidents(out)
 	return out
 }
 
@@ -207,6 +205,7 @@ func (r *compiledRule) build(e *episode) Incident {
 	inc.EvidenceTotal = e.hits
 	inc.EvidenceTruncated = len(inc.Evidence) < e.hits
 	r.renderText(&inc)
+	inc.Caveats = r.caveats(e.sigs, r.sigs)
 	return inc
 }
 
@@ -247,9 +246,27 @@ func (r *compiledRule) renderText(inc *Incident) {
 		if s.when != "" && isEmpty(inc.Fields[s.when]) || s.unless != "" && !isEmpty(inc.Fields[s.unless]) {
 			continue
 		}
-		step := Step{Text: execText(s.text, data), Command: execText(s.command, data)}
+		step := renderStep(s, data)
 		if step.Text != "" || step.Command != "" {
 			inc.Remedy = append(inc.Remedy, step)
 		}
 	}
+}
+
+// renderStep renders one remedy step. A command whose value a ps* function
+// refused is withheld, and the text says which value and why, so the admin
+// is never handed a command built from something that is not an identity.
+func renderStep(s compiledStep, data map[string]any) Step {
+	step := Step{Text: execText(s.text, data)}
+	cmd, err := execTextErr(s.command, data)
+	if rv, ok := refusal(err); ok {
+		note := fmt.Sprintf("The command for this step is not shown: the log gives %s.", rv)
+		step.Text = strings.TrimSpace(step.Text + " " + note)
+		return step
+	}
+	if err != nil {
+		cmd = "(template error: " + err.Error() + ")"
+	}
+	step.Command = cmd
+	return step
 }

@@ -174,7 +174,7 @@ func TestIncidentJSON(t *testing.T) {
 	step := doc["remedy"].([]any)[2].(map[string]any)
 	check[any](t, "step", step, map[string]any{
 		"text":    step["text"],
-		"command": "Set-MailboxServer -Identity SERVER4 -DatabaseCopyAutoActivationPolicy Unrestricted",
+		"command": "Set-MailboxServer -Identity 'SERVER4' -DatabaseCopyAutoActivationPolicy Unrestricted",
 	})
 	fields := doc["fields"].(map[string]any)
 	check[any](t, "int field", fields["availability_count"], float64(2))

@@ -30,7 +30,8 @@ type episode struct {
 	keyAt       hitOrder
 	head, tail  evidenceHeap // the earliest and the latest EvidenceKept
 	kept        map[uint64]*keptHit
-	hits        int // distinct hits
+	hits        int      // distinct hits
+	sigs        []string // the signatures that supplied a hit, for caveats; at most the rule's members
 }
 
 func newEpisode(r *compiledRule) *episode {
@@ -49,6 +50,9 @@ func (e *episode) add(r *compiledRule, h *Hit) {
 		return
 	}
 	e.hits++
+	if !slices.Contains(e.sigs, h.Signature) {
+		e.sigs = append(e.sigs, h.Signature)
+	}
 	if r.distinct != "" {
 		if v := text(h.Fields[r.distinct]); v != "" {
 			e.distinct.set(hashString("value", v), 1) // message ids are case-sensitive (RFC 5322)

@@ -67,6 +67,9 @@ type Incident struct {
 	Explanation string    `json:"explanation"`
 	// Remedy lists checks and fixes in the order to try them.
 	Remedy []Step `json:"remedy"`
+	// Caveats say what part of the incident's basis the catalog marks
+	// unconfirmed; a reader should weigh the incident accordingly.
+	Caveats []string `json:"caveats,omitempty"`
 	// EvidenceTotal is the number of supporting hits (distinct signature
 	// and record); Evidence holds all of them, or, when EvidenceTruncated,
 	// the first and the last EvidenceKept in time.

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -25,6 +26,7 @@ type catalogFile struct {
 	Signatures []Signature `yaml:"signatures"`
 	Incidents  []Rule      `yaml:"incidents"`
 	Disable    []string    `yaml:"disable"`
+	Tests      []TestCase  `yaml:"tests"`
 }
 
 // Load returns the builtin catalog merged with the *.yaml and *.yml files of
@@ -36,11 +38,11 @@ type catalogFile struct {
 // file and the entry.
 func Load(extraDirs ...string) (*Catalog, error) {
 	m := newMerger()
-	if err := m.layer(builtinFS, "catalog", "catalog/"); err != nil {
+	if err := m.layer(builtinFS, "catalog", "catalog/", "", 0); err != nil {
 		return nil, err
 	}
-	for _, dir := range extraDirs {
-		if err := m.layer(os.DirFS(dir), ".", dir+string(filepath.Separator)); err != nil {
+	for i, dir := range extraDirs {
+		if err := m.layer(os.DirFS(dir), ".", dir+string(filepath.Separator), dir, i+1); err != nil {
 			return nil, err
 		}
 	}
@@ -62,6 +64,8 @@ type merger struct {
 	rules    map[string]Rule
 	ruleOrd  []string
 	disable  map[string]string // id -> file that disabled it
+	tests    []TestCase
+	files    []PatternFile // every file read, for the catalog's Version
 }
 
 func newMerger() *merger {
@@ -69,8 +73,10 @@ func newMerger() *merger {
 }
 
 // layer reads every YAML file of dir in fsys; label prefixes file names in
-// errors. Ids may repeat across layers (override) but not within one.
-func (m *merger) layer(fsys fs.FS, dir, label string) error {
+// errors; disk is the folder on disk ("" for the embedded catalog), which
+// tests read their fixture files from; n numbers the layer for the
+// Version. Ids may repeat across layers (override) but not within one.
+func (m *merger) layer(fsys fs.FS, dir, label, disk string, n int) error {
 	names, err := yamlFiles(fsys, dir)
 	if err != nil {
 		return fmt.Errorf("patterns: %s: %w", label, err)
@@ -84,10 +90,14 @@ func (m *merger) layer(fsys fs.FS, dir, label string) error {
 			errs = append(errs, fmt.Errorf("patterns: %s: %w", file, err))
 			continue
 		}
-		cf, err := parseFile(data)
+		m.files = append(m.files, PatternFile{Layer: n, Name: name, Data: data})
+		cf, err := parseFile(data, file)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("patterns: %s: %w", file, err))
+			errs = append(errs, err)
 			continue
+		}
+		for i := range cf.Tests {
+			cf.Tests[i].Dir = disk
 		}
 		errs = append(errs, m.add(cf, file, seen)...)
 	}
@@ -112,21 +122,79 @@ func yamlFiles(fsys fs.FS, dir string) ([]string, error) {
 
 // parseFile decodes strictly: an unknown key is far more often a typo than
 // an intent, and silently ignoring it would disable part of a pattern.
-func parseFile(data []byte) (catalogFile, error) {
+// It decodes twice: into the types, strictly, and into nodes, for the line
+// and the text of each entry.
+func parseFile(data []byte, file string) (catalogFile, error) {
 	var cf catalogFile
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&cf); err != nil && !errors.Is(err, io.EOF) {
-		return cf, err
+		return cf, yamlErr(file, err)
 	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return cf, yamlErr(file, err)
+	}
+	locate(&doc, &cf)
 	return cf, nil
+}
+
+// locate sets the line and node of every entry from the document's nodes.
+func locate(doc *yaml.Node, cf *catalogFile) {
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return
+	}
+	top := doc.Content[0]
+	for i := 0; i+1 < len(top.Content); i += 2 {
+		items := top.Content[i+1]
+		if items.Kind != yaml.SequenceNode {
+			continue
+		}
+		for j, n := range items.Content {
+			w := Where{Line: n.Line, Node: n}
+			switch top.Content[i].Value {
+			case "signatures":
+				if j < len(cf.Signatures) {
+					cf.Signatures[j].Where = w
+				}
+			case "incidents":
+				if j < len(cf.Incidents) {
+					cf.Incidents[j].Where = w
+				}
+			case "tests":
+				if j < len(cf.Tests) {
+					cf.Tests[j].Where = w
+				}
+			}
+		}
+	}
+}
+
+// yamlLine finds the "line N: " the YAML decoder starts its messages with.
+var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+
+// yamlErr restates a decoder error as one "file:line: message" per
+// problem, the form editors and terminals turn into links.
+func yamlErr(file string, err error) error {
+	var errs []error
+	for _, l := range strings.Split(strings.TrimPrefix(err.Error(), "yaml: unmarshal errors:"), "\n") {
+		if l = strings.TrimSpace(l); l == "" {
+			continue
+		}
+		if m := yamlLine.FindStringSubmatch(l); m != nil {
+			errs = append(errs, fmt.Errorf("patterns: %s:%s: %s", file, m[1], m[2]))
+		} else {
+			errs = append(errs, fmt.Errorf("patterns: %s: %s", file, strings.TrimPrefix(l, "yaml: ")))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 func (m *merger) add(cf catalogFile, file string, seen map[string]string) []error {
 	var errs []error
 	for i, s := range cf.Signatures {
 		s.Origin = file
-		if err := checkID(seen, "signature", s.ID, i, file); err != nil {
+		if err := checkID(seen, "signature", s.ID, i, s.Where); err != nil {
 			errs = append(errs, err)
 			continue
 		}
@@ -137,7 +205,7 @@ func (m *merger) add(cf catalogFile, file string, seen map[string]string) []erro
 	}
 	for i, r := range cf.Incidents {
 		r.Origin = file
-		if err := checkID(seen, "incident", r.ID, i, file); err != nil {
+		if err := checkID(seen, "incident", r.ID, i, r.Where); err != nil {
 			errs = append(errs, err)
 			continue
 		}
@@ -149,19 +217,24 @@ func (m *merger) add(cf catalogFile, file string, seen map[string]string) []erro
 	for _, id := range cf.Disable {
 		m.disable[id] = file
 	}
+	for _, tc := range cf.Tests {
+		tc.Origin = file
+		m.tests = append(m.tests, tc)
+	}
 	return errs
 }
 
-func checkID(seen map[string]string, kind, id string, i int, file string) error {
+func checkID(seen map[string]string, kind, id string, i int, w Where) error {
+	file := w.Origin
 	if strings.TrimSpace(id) == "" {
-		return fmt.Errorf("patterns: %s: %s #%d: missing id", file, kind, i+1)
+		return fmt.Errorf("patterns: %s: %s #%d: missing id", w.Pos(), kind, i+1)
 	}
 	k := kind + " " + id
 	if prev, dup := seen[k]; dup {
 		if prev == file {
-			return fmt.Errorf("patterns: %s: %s %q: duplicate id in the same file", file, kind, id)
+			return fmt.Errorf("patterns: %s: %s %q: duplicate id in the same file", w.Pos(), kind, id)
 		}
-		return fmt.Errorf("patterns: %s: %s %q: already defined in %s (one layer may define an id once)", file, kind, id, prev)
+		return fmt.Errorf("patterns: %s: %s %q: already defined in %s (one layer may define an id once)", w.Pos(), kind, id, prev)
 	}
 	seen[k] = file
 	return nil
@@ -179,7 +252,7 @@ func (m *merger) catalog() (*Catalog, error) {
 		}
 	}
 	errs = append(errs, m.stillUsed()...)
-	cat := &Catalog{}
+	cat := &Catalog{Tests: m.tests, Disabled: sortedKeys(m.disable), Version: HashFiles(m.files)}
 	for _, id := range m.sigOrder {
 		if _, off := m.disable[id]; !off {
 			cat.Signatures = append(cat.Signatures, m.sigs[id])

@@ -39,7 +39,7 @@ incidents:
     fields: [database, server, detail]
     explain: 'Patching failed: {{.detail}}'
     remedy:
-      - {text: Reseed., command: 'Update-MailboxDatabaseCopy {{.database}}\{{.server}} -DeleteExistingFiles'}
+      - {text: Reseed., command: "Update-MailboxDatabaseCopy '{{psDatabase .database}}\\{{psServer .server}}' -DeleteExistingFiles"}
   - id: ha.lag-playdown-low-disk
     title: 'Low disk on {{.server}}'
     severity: high
@@ -84,7 +84,7 @@ func TestLoadUserExtension(t *testing.T) {
 		`ha.lag-playdown-low-disk high Low disk on SERVER7`,
 	})
 	check(t, "added incident evidence", evidenceIDs(incs[0]), []string{"ha.lag-playdown#5", "site.repl-patch-failed#7"})
-	check(t, "added incident remedy", incs[0].Remedy, []Step{{Text: "Reseed.", Command: `Update-MailboxDatabaseCopy DB2\SERVER9 -DeleteExistingFiles`}})
+	check(t, "added incident remedy", incs[0].Remedy, []Step{{Text: "Reseed.", Command: `Update-MailboxDatabaseCopy 'DB2\SERVER9' -DeleteExistingFiles`}})
 	check(t, "evidence message", incs[0].Evidence[1].Message, "Patching of 'DB2' failed: page 1234 unreadable")
 }
 
@@ -218,5 +218,26 @@ func TestLoadDisableSignatureWithItsIncident(t *testing.T) {
 	}
 	if incs := correlate(m, seedCase()...); len(incs) != 0 {
 		t.Errorf("disabled incident raised: %+v", incs)
+	}
+}
+
+// Load errors say file:line, as editors and terminals link them.
+func TestLoadErrorLines(t *testing.T) {
+	const sig = "signatures:\n  - id: x.sig\n    channel: C\n    provider: P\n    event_id: 1\n    fields: [a]\n"
+	for name, tc := range map[string]struct{ yaml, want string }{
+		"entry error":     {sig + "  - id: x.two\n    channel: C\n", "e.yaml:7: signature \"x.two\""},
+		"unknown key":     {sig + "    feilds: [a]\n", "e.yaml:7: field feilds not found"},
+		"bad status":      {sig + "    status: maybe\n", "e.yaml:2: signature \"x.sig\": status \"maybe\": want confirmed or unconfirmed"},
+		"empty reference": {sig + "    references: ['']\n", "references #1: empty"},
+		"bad expect":      {sig + "tests:\n  - name: n\n    pattern: x.sig\n    expect: nothing\n", "e.yaml:10: expect: want none"},
+		"bad values":      {sig + "tests:\n  - name: n\n    pattern: x.sig\n    expect: none\n    records: [{values: [[1]]}]\n", "e.yaml:11: values"},
+		"syntax":          {"signatures: [\n", "e.yaml:"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := Load(writeDir(t, map[string]string{"e.yaml": tc.yaml}))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err = %v, want it to contain %q", err, tc.want)
+			}
+		})
 	}
 }

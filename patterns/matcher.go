@@ -33,6 +33,7 @@ type Matcher struct {
 	trace   []*compiledSig
 	sigs    map[string]*compiledSig
 	rules   []*compiledRule
+	sources []source // the channels and providers evtx signatures read
 }
 
 // Compile validates the catalog and builds a Matcher. Errors name the file
@@ -44,21 +45,21 @@ func Compile(cat *Catalog) (*Matcher, error) {
 		cs, err := compileSignature(s)
 		switch {
 		case err != nil:
-			errs = append(errs, entryErr(s.Origin, "signature", s.ID, err))
+			errs = append(errs, entryErr(s.Pos(), "signature", s.ID, err))
 		case m.sigs[s.ID] != nil:
-			errs = append(errs, entryErr(s.Origin, "signature", s.ID, errors.New("duplicate id")))
+			errs = append(errs, entryErr(s.Pos(), "signature", s.ID, errors.New("duplicate id")))
 		default:
 			m.add(cs)
 		}
 	}
 	for _, r := range cat.Incidents {
 		if m.sigs[r.ID] != nil {
-			errs = append(errs, entryErr(r.Origin, "incident", r.ID, errors.New("a signature has the same id")))
+			errs = append(errs, entryErr(r.Pos(), "incident", r.ID, errors.New("a signature has the same id")))
 			continue
 		}
 		cr, err := compileRule(r, m.sigs)
 		if err != nil {
-			errs = append(errs, entryErr(r.Origin, "incident", r.ID, err))
+			errs = append(errs, entryErr(r.Pos(), "incident", r.ID, err))
 			continue
 		}
 		m.rules = append(m.rules, cr)
@@ -85,6 +86,7 @@ func (m *Matcher) add(cs *compiledSig) {
 		return
 	}
 	m.byEvent[cs.eventID] = append(m.byEvent[cs.eventID], cs)
+	m.addSource(cs)
 }
 
 // Wants reports whether any signature could match an evtx record with this

@@ -28,6 +28,9 @@ type compiledRule struct {
 	title      *template.Template
 	explain    *template.Template
 	remedy     []compiledStep
+	// unconfirmed: the catalog marks the rule so; incidents say it.
+	unconfirmed bool
+	sigs        map[string]*compiledSig // for the caveats of unconfirmed signatures
 }
 
 type selector struct {
@@ -56,11 +59,11 @@ type compiledStep struct {
 var reserved = []string{"count", "first_seen", "last_seen", "key"}
 
 func compileRule(r Rule, sigs map[string]*compiledSig) (*compiledRule, error) {
-	c := &compiledRule{id: r.ID, sep: r.KeySeparator}
+	c := &compiledRule{id: r.ID, sep: r.KeySeparator, sigs: sigs}
 	if c.sep == "" {
 		c.sep = `\`
 	}
-	steps := []func(Rule, map[string]*compiledSig) error{c.setSeverity, c.setMembers, c.setKey, c.setWindow, c.setCount, c.setFields, c.setTemplates}
+	steps := []func(Rule, map[string]*compiledSig) error{c.setProvenance, c.setSeverity, c.setMembers, c.setKey, c.setWindow, c.setCount, c.setFields, c.setTemplates}
 	for _, step := range steps {
 		if err := step(r, sigs); err != nil {
 			return nil, err

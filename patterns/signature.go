@@ -42,6 +42,8 @@ type compiledSig struct {
 	computed []computedField
 	extracts []compiledExtract
 	produces map[string]kind // every field a hit may carry, for validating rules
+	// unconfirmed: the catalog marks the signature so; incidents say it.
+	unconfirmed bool
 }
 
 type columnCond struct {
@@ -56,7 +58,7 @@ type computedField struct {
 
 func compileSignature(s Signature) (*compiledSig, error) {
 	c := &compiledSig{id: s.ID, channel: s.Channel, provider: s.Provider, produces: map[string]kind{}}
-	steps := []func(Signature) error{c.source, c.setFields, c.setMessage, c.setNormalize, c.setComputed, c.setExtracts}
+	steps := []func(Signature) error{c.setProvenance, c.source, c.setFields, c.setMessage, c.setNormalize, c.setComputed, c.setExtracts}
 	for _, step := range steps {
 		if err := step(s); err != nil {
 			return nil, err

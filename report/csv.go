@@ -140,6 +140,9 @@ func summaryRows(r *Result) [][]string {
 		row("records lost", "", n(s.Lost), z, z, ""),
 		row("duration", "", strconv.FormatInt(time.Duration(s.Duration).Milliseconds(), 10), z, z, "milliseconds; "+s.rateText()),
 	}
+	if s.Coverage != nil {
+		rows = append(rows, row("records the catalog reads", "", n(s.Coverage.Records), z, z, s.coverageWarning()))
+	}
 	for _, v := range serverViews(r) {
 		if v.Read {
 			rows = append(rows, row("server", serverLabel(v.Name), n(v.Records), v.First, v.Last, "records read and the time they cover"))
@@ -159,6 +162,12 @@ func summaryRows(r *Result) [][]string {
 	}
 	for _, e := range s.Warnings {
 		rows = append(rows, row("warning", e.File, "", z, z, joinWhere(e)))
+	}
+	for _, it := range s.scopeItems(t.known) {
+		rows = append(rows, row(strings.ToLower(it.Label), "", "", z, z, it.Text))
+	}
+	for _, f := range s.Files {
+		rows = append(rows, row("input", f.Path, strconv.FormatInt(f.Bytes, 10), z, z, "bytes; SHA-256 "+cmpOr(f.SHA256, "none: not read to its end")))
 	}
 	return rows
 }

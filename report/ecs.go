@@ -83,13 +83,24 @@ type ecsEvidence struct {
 type ecsScan struct {
 	Started string `json:"started,omitempty"`
 	Partial bool   `json:"partial"`
+	// The report's scope (see Scope), so each line says what made it.
+	ToolVersion    string   `json:"tool_version,omitempty"`
+	CatalogVersion string   `json:"catalog_version,omitempty"` // the catalog's SHA-256
+	CommandLine    []string `json:"command_line,omitempty"`
+	Filters        *Filters `json:"filters,omitempty"`
+	TimeZone       string   `json:"time_zone,omitempty"`
 }
 
 // Report writes one alert line per incident, as it goes; no incident, no
 // line.
 func (ecsReporter) Report(w io.Writer, r *Result, _ Options) error {
 	bw := bufio.NewWriter(w)
-	scan := ecsScan{Started: ecsTime(r.Summary.Started), Partial: len(r.Summary.partialReasons()) > 0}
+	sc := &r.Summary.Scope
+	scan := ecsScan{Started: ecsTime(r.Summary.Started), Partial: len(r.Summary.partialReasons()) > 0,
+		ToolVersion: sc.Tool.String(), CatalogVersion: sc.Catalog.Hash, CommandLine: sc.CommandLine, TimeZone: sc.TimeZone}
+	if sc.Filters != (Filters{}) {
+		scan.Filters = &sc.Filters
+	}
 	for i := range r.Incidents {
 		if err := writeJSON(bw, newECSAlert(&r.Incidents[i], scan), ""); err != nil {
 			return err

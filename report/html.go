@@ -40,7 +40,21 @@ type htmlPage struct {
 	Severities []htmlSeverity
 	Incidents  []htmlIncident
 	Servers    []htmlServer
+	Matrix     *htmlMatrix // merged reports only
 	Summary    htmlSummary
+}
+
+// htmlMatrix is the server × incident matrix of a merged report: a row
+// per incident, a column per merged report (a server, or a night), and in
+// each cell the count that report saw.
+type htmlMatrix struct {
+	Sources []string
+	Rows    []htmlMatrixRow
+}
+
+type htmlMatrixRow struct {
+	Ref   htmlRef
+	Cells []string // "" where the report did not see the incident
 }
 
 type htmlSeverity struct {
@@ -59,6 +73,7 @@ type htmlIncident struct {
 	Known               bool
 	Fields              []htmlField
 	Explanation         []string
+	Caveats             []string
 	Remedy              []htmlStep
 	Timeline            timeline
 	Evidence            []htmlEvidence
@@ -92,15 +107,20 @@ type htmlSummary struct {
 	Inputs, Size, Duration, Rate string
 	Files, Records, Lost         int
 	Span                         string
+	Coverage, CoverageWarning    string
 	Errors, Warnings             []htmlProblem
 	Skipped                      []htmlProblem
+	Scope                        []scopeItem // how the report was made
+	InputFiles                   []htmlInput
 }
+
+type htmlInput struct{ File, Size, SHA256 string }
 
 type htmlProblem struct{ File, Where, Message string }
 
 func newHTMLPage(r *Result, o Options) htmlPage {
 	s := &r.Summary
-	p := htmlPage{Partial: strings.Join(s.partialReasons(), ", "), Tally: countIncidents(r.Incidents).text()}
+	p := htmlPage{Partial: strings.Join(s.partialReasons(), ", "), Tally: r.tallyText()}
 	if !s.Started.IsZero() {
 		p.Started = s.Started.UTC().Format(timeLayout)
 	}
@@ -123,8 +143,44 @@ func newHTMLPage(r *Result, o Options) htmlPage {
 		}
 		p.Servers = append(p.Servers, sv)
 	}
+	p.Matrix = newHTMLMatrix(r)
 	p.Summary = newHTMLSummary(s)
+	p.Summary.Scope = s.scopeItems(t.known)
 	return p
+}
+
+// newHTMLMatrix builds the matrix from the incidents' SeenIn; nil when no
+// incident has one (a report of one scan).
+func newHTMLMatrix(r *Result) *htmlMatrix {
+	col := map[string]int{}
+	var sources []string
+	for _, inc := range r.Incidents {
+		for _, s := range inc.SeenIn {
+			if _, ok := col[s.Source]; !ok {
+				col[s.Source] = 0
+				sources = append(sources, s.Source)
+			}
+		}
+	}
+	if len(sources) == 0 {
+		return nil
+	}
+	slices.Sort(sources)
+	m := &htmlMatrix{}
+	for i, src := range sources {
+		col[src] = i
+		m.Sources = append(m.Sources, serverLabel(src))
+	}
+	for i := range r.Incidents {
+		inc := &r.Incidents[i]
+		row := htmlMatrixRow{Ref: htmlRef{N: i + 1, Class: severityClass(inc), Severity: strings.ToUpper(Clean(string(inc.Severity), false)),
+			Title: Clean(inc.Title, false)}, Cells: make([]string, len(sources))}
+		for _, s := range inc.SeenIn {
+			row.Cells[col[s.Source]] = fmt.Sprint(s.Count)
+		}
+		m.Rows = append(m.Rows, row)
+	}
+	return m
 }
 
 func newHTMLIncident(n int, inc *Incident, o Options) htmlIncident {
@@ -140,6 +196,9 @@ func newHTMLIncident(n int, inc *Incident, o Options) htmlIncident {
 		if strings.TrimSpace(para) != "" {
 			h.Explanation = append(h.Explanation, para)
 		}
+	}
+	for _, c := range inc.Caveats {
+		h.Caveats = append(h.Caveats, Clean(c, false))
 	}
 	for _, st := range inc.Remedy {
 		h.Remedy = append(h.Remedy, htmlStep{Text: Clean(st.Text, false), Command: Clean(st.Command, true)})
@@ -170,7 +229,7 @@ func severityClass(inc *Incident) string {
 
 func newHTMLSummary(s *Summary) htmlSummary {
 	h := htmlSummary{Inputs: s.inputsText(), Size: sizeString(s.Bytes), Duration: s.durationText(), Rate: s.rateText(),
-		Files: s.Inputs, Records: s.Records, Lost: s.Lost}
+		Files: s.Inputs, Records: s.Records, Lost: s.Lost, Coverage: s.coverageText(), CoverageWarning: s.coverageWarning()}
 	var first, last time.Time
 	for _, sv := range s.Servers {
 		if first.IsZero() || sv.First.Before(first) {
@@ -193,6 +252,10 @@ func newHTMLSummary(s *Summary) htmlSummary {
 	h.Errors, h.Warnings = problems(s.Errors), problems(s.Warnings)
 	for _, sk := range s.Skipped {
 		h.Skipped = append(h.Skipped, htmlProblem{File: Clean(sk.File, false), Message: Clean(sk.Reason, false)})
+	}
+	for _, f := range s.Files {
+		h.InputFiles = append(h.InputFiles, htmlInput{File: Clean(f.Path, false), Size: sizeString(f.Bytes),
+			SHA256: cmpOr(f.SHA256, "not read to its end")})
 	}
 	return h
 }

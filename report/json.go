@@ -151,4 +151,7 @@ func (s *Summary) normalise() {
 	if s.Servers == nil {
 		s.Servers = []Server{}
 	}
+	if s.Coverage != nil && s.Coverage.Sources == nil {
+		s.Coverage = &Coverage{Records: s.Coverage.Records, Sources: []string{}}
+	}
 }

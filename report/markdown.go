@@ -50,7 +50,7 @@ func (m *mdWriter) row(cells ...string) {
 func (m *mdWriter) overview(r *Result) {
 	m.line("## Overview\n")
 	t := countIncidents(r.Incidents)
-	m.line("**Incidents:** %s.\n", mdText(t.text()))
+	m.line("**Incidents:** %s.\n", mdText(r.tallyText()))
 	if len(r.Incidents) == 0 {
 		return
 	}
@@ -106,6 +106,9 @@ func (m *mdWriter) incident(n int, inc *Incident) {
 	}
 	m.line("")
 	m.line("%s\n", mdBlock(inc.Explanation))
+	for _, c := range inc.Caveats {
+		m.line("> **Caveat:** %s\n", mdText(c))
+	}
 	m.evidence(inc)
 	if len(inc.Remedy) > 0 {
 		m.line("#### What to do\n")
@@ -149,7 +152,13 @@ func (m *mdWriter) summary(r *Result) {
 	} else {
 		m.line("- **Took:** %s (%s).", s.durationText(), s.rateText())
 	}
-	m.line("- **Incidents:** %s.", mdText(countIncidents(r.Incidents).text()))
+	if c := s.coverageText(); c != "" {
+		m.line("- **Coverage:** %s", mdText(c))
+	}
+	if w := s.coverageWarning(); w != "" {
+		m.line("- **Nothing the catalog reads:** %s", mdText(w))
+	}
+	m.line("- **Incidents:** %s.", mdText(r.tallyText()))
 	if why := s.partialReasons(); len(why) > 0 {
 		m.line("- **Partial scan:** %s. Everything else was read.", strings.Join(why, ", "))
 	} else {
@@ -167,6 +176,29 @@ func (m *mdWriter) summary(r *Result) {
 		m.line("")
 	}
 	m.problems("Warnings (nothing lost)", "Warning", s.Warnings)
+	m.scope(r)
+}
+
+func (m *mdWriter) scope(r *Result) {
+	items := r.Summary.scopeItems(countIncidents(r.Incidents).known)
+	if len(items) == 0 {
+		return
+	}
+	m.line("### Scope\n")
+	for _, it := range items {
+		m.line("- **%s:** %s", it.Label, mdText(it.Text))
+	}
+	m.line("")
+	if len(r.Summary.Files) == 0 {
+		return
+	}
+	m.line("### Inputs\n")
+	m.row("File", "Size", "SHA-256")
+	m.row("---", "---", "---")
+	for _, f := range r.Summary.Files {
+		m.row(mdText(f.Path), sizeString(f.Bytes), cmpOr(f.SHA256, "not read to its end"))
+	}
+	m.line("")
 }
 
 func (m *mdWriter) problems(title, what string, errs []Error) {

@@ -31,6 +31,15 @@ type Result struct {
 type Incident struct {
 	patterns.Incident
 	Known bool `json:"known"`
+	// SeenIn is set by merging reports: the count each merged report (one
+	// server, or one night) contributed, for the server × incident matrix.
+	SeenIn []Sighting `json:"seen_in,omitempty"`
+}
+
+// Sighting is one merged report's share of an incident.
+type Sighting struct {
+	Source string `json:"source"` // the report's server, or its file name
+	Count  int    `json:"count"`
 }
 
 // Wrap turns the incidents a scan found into reported ones, marking those

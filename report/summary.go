@@ -28,6 +28,11 @@ type Summary struct {
 	Started  time.Time `json:"started"`
 	Duration Duration  `json:"duration_seconds"`
 	Bytes    int64     `json:"bytes"`
+	// Scope is how the report was made and what its filters hid.
+	Scope Scope `json:"scope"`
+	// Coverage says how much of what was read the catalog has patterns for.
+	// Nil when not measured (a summary from an older report).
+	Coverage *Coverage `json:"coverage,omitempty"`
 }
 
 // File is the outcome for one input file.
@@ -49,6 +54,9 @@ type File struct {
 	// Noun names the file's kind in the summary text; the scan fills it from
 	// the kind. Not in the JSON document: Kind names the kind there.
 	Noun Noun `json:"-"`
+	// SHA256 is of the file's bytes (a zip member's content), computed as
+	// they were read; "" when the file was not read to its end.
+	SHA256 string `json:"sha256,omitempty"`
 }
 
 // Noun is how the summary counts files of one kind: "3 event logs (.evtx)",

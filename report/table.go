@@ -34,7 +34,11 @@ func (tableReporter) Report(w io.Writer, r *Result, o Options) error {
 		p.line("")
 	}
 	if len(r.Incidents) == 0 {
-		p.line("No incident found.\n")
+		p.line("%s\n", r.Summary.noneText())
+		if w := r.Summary.coverageWarning(); w != "" {
+			p.para("", w)
+			p.line("")
+		}
 	} else {
 		p.line("%s %s.\n", p.bold("Incidents:"), countIncidents(r.Incidents).text())
 		p.overview(r.Incidents)
@@ -309,6 +313,9 @@ func (p *printer) incident(n int, inc *Incident) {
 	}
 	p.line("")
 	p.para("    ", inc.Explanation)
+	for _, c := range inc.Caveats {
+		p.para("    "+p.warn("Caveat:")+" ", c)
+	}
 	p.evidence(inc)
 	if len(inc.Remedy) > 0 {
 		p.line("")
@@ -395,7 +402,10 @@ func (p *printer) summary(r *Result) {
 		p.para("  ", fmt.Sprintf("Read %s: %d %s, %s, %d records in %s (%s).", s.inputsText(), s.Inputs,
 			plural(s.Inputs, "file", "files"), sizeString(s.Bytes), s.Records, s.durationText(), s.rateText()))
 	}
-	p.para("  ", fmt.Sprintf("Incidents: %s.", countIncidents(r.Incidents).text()))
+	if c := s.coverageText(); c != "" {
+		p.para("  ", c)
+	}
+	p.para("  ", fmt.Sprintf("Incidents: %s.", r.tallyText()))
 	if why := s.partialReasons(); len(why) > 0 {
 		p.para("  "+p.warn("PARTIAL SCAN")+": ", strings.Join(why, ", ")+". Everything else was read.")
 	} else {
@@ -413,6 +423,34 @@ func (p *printer) summary(r *Result) {
 		}
 	}
 	p.problems("Warnings (nothing lost)", s.Warnings)
+	p.scope(r)
+}
+
+// shownInputs is how many inputs the table lists with their size and
+// SHA-256 unless --evidence: the JSON report lists all.
+const shownInputs = 20
+
+func (p *printer) scope(r *Result) {
+	items := r.Summary.scopeItems(countIncidents(r.Incidents).known)
+	if len(items) == 0 {
+		return
+	}
+	p.line("%s", p.bold("Scope"))
+	for _, it := range items {
+		p.para("  ", it.Label+": "+it.Text)
+	}
+	files := r.Summary.Files
+	if len(files) == 0 {
+		return
+	}
+	p.line("  Inputs:")
+	for i, f := range files {
+		if i == shownInputs && !p.o.AllEvidence {
+			p.line("    ... and %d more (--evidence or --format json lists all)", len(files)-shownInputs)
+			break
+		}
+		p.para("    - ", fileText(f))
+	}
 }
 
 func (p *printer) problems(title string, errs []Error) {

@@ -41,6 +41,10 @@ type timesketchLine struct {
 	// ScanPartial: the scan that found the incident could not read
 	// everything; there is no summary line to say it.
 	ScanPartial bool `json:"scan_partial"`
+	// The versions that made the line (see Scope), flat as Timesketch
+	// wants its lines.
+	ToolVersion    string `json:"extriage_version,omitempty"`
+	CatalogVersion string `json:"catalog_version,omitempty"` // the catalog's SHA-256
 }
 
 const timesketchTimeLayout = "2006-01-02T15:04:05.000000-07:00"
@@ -58,7 +62,8 @@ func (timesketchReporter) Report(w io.Writer, r *Result, _ Options) error {
 				Timestamp: e.Time.UnixMicro(), TimestampDesc: "Event time", DataType: timesketchDataType,
 				IncidentID: inc.ID, ProblemID: inc.ProblemID, Pattern: inc.Pattern, Severity: string(inc.Severity),
 				Key: inc.Key, Known: inc.Known, Host: incidentHost(inc),
-				File: e.File, RecordNumber: e.Record, Line: e.Line, Signature: e.Signature, RecordText: e.Message, ScanPartial: partial}
+				File: e.File, RecordNumber: e.Record, Line: e.Line, Signature: e.Signature, RecordText: e.Message, ScanPartial: partial,
+				ToolVersion: r.Summary.Scope.Tool.String(), CatalogVersion: r.Summary.Scope.Catalog.Hash}
 			if err := writeJSON(bw, line, ""); err != nil {
 				return err
 			}
