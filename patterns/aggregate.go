@@ -3,6 +3,7 @@ package patterns
 import (
 	"cmp"
 	"slices"
+	"strings"
 )
 
 func isEmpty(v any) bool {
@@ -19,11 +20,19 @@ func isEmpty(v any) bool {
 	return false
 }
 
-// clone copies lists so an Incident never shares memory with a Hit.
+// clone copies strings and lists, so an Incident never shares memory with
+// a Hit: a hit's strings are often cut from the record's text, and an
+// incident that kept one would keep the whole record alive.
 func clone(v any) any {
 	switch v := v.(type) {
+	case string:
+		return strings.Clone(v)
 	case []string:
-		return slices.Clone(v)
+		out := make([]string, len(v))
+		for i, s := range v {
+			out[i] = strings.Clone(s)
+		}
+		return out
 	case []int:
 		return slices.Clone(v)
 	}

@@ -76,7 +76,7 @@ func (e *episode) add(r *compiledRule, h *Hit) {
 	if e.keyParts == nil || at.compare(e.keyAt) < 0 {
 		e.keyParts, e.keyAt = make([]string, len(r.key)), at
 		for i, k := range r.key {
-			e.keyParts[i] = text(h.Fields[k])
+			e.keyParts[i] = strings.Clone(text(h.Fields[k]))
 		}
 	}
 	k := &keptHit{id: id, ev: Evidence{File: h.File, Record: h.RecordID, Line: h.Line, Time: h.Time,
@@ -376,7 +376,13 @@ func (a *accumulator) unite(k kind, v any, at hitOrder) {
 	for _, s := range strs(v) {
 		l := strings.ToLower(s) // server names compare case-insensitively
 		if old, ok := a.words[l]; !ok || at.compare(old.at) < 0 {
-			a.words[l] = spelling{s, at}
+			// Copies, not the hit's strings, which pin the record they were
+			// cut from; the key shares the copy when it is the same text.
+			held := strings.Clone(s)
+			if l == s {
+				l = held
+			}
+			a.words[l] = spelling{held, at}
 		}
 	}
 }

@@ -185,3 +185,32 @@ func BenchmarkCorrelatorAdd(b *testing.B) {
 		c.Add(hits[i%len(hits)])
 	}
 }
+
+// An incident keeps copies of the values it aggregates, not the hits'
+// strings: those are cut from the record's text (a trace row), and one
+// message id kept from each row would keep every row alive.
+func TestIncidentPinsNoRecord(t *testing.T) {
+	const n, rowSize = 20_000, 8 << 10
+	m := mustBuiltin(t)
+	c := NewCorrelator(m)
+	pad := strings.Repeat("x", rowSize)
+	before := heapInUse()
+	for i := range n {
+		row := fmt.Sprintf("<%08d@t>,", i) + pad // the reader's row; fields are cut from it
+		id := row[:strings.IndexByte(row, ',')]
+		r := tr(int64(i+1), "2024-02-03T09:00:00Z", "lee@tailspintoys.com", "lee.home@outside.example", stAF, id)
+		r.Time = r.Time.Add(time.Duration(i) * time.Second)
+		for _, h := range m.Match(&r) {
+			c.Add(h)
+		}
+	}
+	grown := heapInUse() - before
+	inc := only(t, c.Incidents(), "mailflow.autoforward-dropped")
+	check(t, "count", inc.Count, n)
+	check(t, "message ids", len(inc.Fields["message_ids"].([]string)), n)
+	// The rows are n*rowSize = 160 MiB; the ids, hashes and evidence a few.
+	if limit := int64(n * rowSize / 8); grown > limit {
+		t.Errorf("the heap grew by %d MiB for %d hits of %d KiB rows: the incident keeps the rows", grown>>20, n, rowSize>>10)
+	}
+	runtime.KeepAlive(c)
+}
