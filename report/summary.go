@@ -14,14 +14,11 @@ import (
 
 // Summary says what a scan read, what it could not read and why.
 type Summary struct {
-	Inputs  int `json:"inputs"`  // files scanned as logs
-	Records int `json:"records"` // records read from them
-	Lost    int `json:"records_lost"`
-	// TimesUnknown counts the records whose time is zero or outside
-	// 1970-2099: read, but in no server's time span.
-	TimesUnknown int       `json:"records_time_unknown"`
-	Skipped      []Skipped `json:"skipped"` // files passed over: not a log extriage reads
-	Errors       []Error   `json:"errors"`  // damaged or unreadable parts: make the scan partial
+	Inputs  int       `json:"inputs"`  // files scanned as logs
+	Records int       `json:"records"` // records read from them
+	Lost    int       `json:"records_lost"`
+	Skipped []Skipped `json:"skipped"` // files passed over: not a log extriage reads
+	Errors  []Error   `json:"errors"`  // damaged or unreadable parts: make the scan partial
 	// Warnings are things the reader had to assume (an unknown time zone, a
 	// guessed day/month order) or values it could not use: nothing was lost.
 	Warnings []Error   `json:"warnings"`
@@ -36,6 +33,10 @@ type Summary struct {
 	// Coverage says how much of what was read the catalog has patterns for.
 	// Nil when not measured (a summary from an older report).
 	Coverage *Coverage `json:"coverage,omitempty"`
+
+	// TimesUnknown counts the records whose time is zero or outside
+	// 1970-2099: read, but in no server's time span.
+	TimesUnknown int `json:"records_time_unknown"`
 }
 
 // File is the outcome for one input file.
