@@ -1,0 +1,55 @@
+package eventexport
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+// FuzzReadXML feeds arbitrary bytes to the XML readers: no panic, no
+// record without its file, every problem placed and worded, and the
+// records an intact prefix holds survive whatever follows it.
+func FuzzReadXML(f *testing.F) {
+	f.Add([]byte(sampleSaveAsXML))
+	f.Add([]byte(sampleClassic))
+	f.Add([]byte(sampleRenderedXML))
+	f.Add([]byte(haEvent(1, "EXCH1") + "\n" + haEvent(2, "EXCH2")))
+	f.Add([]byte("<root>" + haEvent(1, "EXCH1") + "</root>"))
+	f.Add(encode(f, haEvent(3, "EXCH3"), UTF16LE))
+	f.Add(encode(f, haEvent(4, "EXCH4"), UTF16LENoBOM))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		st, err := Read("fuzz", bytes.NewReader(data), func(r *Record) {
+			if r.File != "fuzz" || r.Line < 1 {
+				t.Fatalf("record without file or line: %+v", r)
+			}
+		})
+		if err != nil {
+			return // not an export: the error says so
+		}
+		if st.Records < 0 || st.Bytes < 0 {
+			t.Fatalf("stats %+v", st)
+		}
+		for _, p := range st.Problems {
+			if p.File != "fuzz" || p.Message == "" || p.Offset < 0 || p.Line < 0 {
+				t.Fatalf("problem without file, place or message: %+v", p)
+			}
+		}
+		// An intact event before the input keeps being read in full.
+		prefix := haEvent(9, "EXCH9") + "\n"
+		if !st.Format.Readable() || bytes.HasPrefix(data, []byte{0xFF}) || bytes.HasPrefix(data, []byte{0xFE}) || bytes.HasPrefix(data, []byte{0xEF}) {
+			return
+		}
+		var first *Record
+		if _, err := Read("fuzz", strings.NewReader(prefix+string(data)), func(r *Record) {
+			if first == nil {
+				c := *r
+				first = &c
+			}
+		}); err != nil {
+			t.Fatalf("with an event before it: %v", err)
+		}
+		if first == nil || first.RecordID != 9 || len(first.Values) != 4 {
+			t.Fatalf("the intact first event was not read whole: %+v", first)
+		}
+	})
+}
