@@ -8,7 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf16"
+
+	"github.com/extriage/extriage/textio"
 )
 
 // BinXML value types (MS-EVEN6 §2.2.12, libyal's EVTX notes). The array flag
@@ -140,39 +141,31 @@ func fixedSize(base byte) int {
 	return 0
 }
 
-func utf16Units(b []byte) []uint16 {
-	u := make([]uint16, len(b)/2)
-	for i := range u {
-		u[i] = binary.LittleEndian.Uint16(b[2*i:])
-	}
-	return u
-}
-
 // utf16String decodes UTF-16LE, dropping the terminating NULs writers add.
 func utf16String(b []byte) string {
-	u := utf16Units(b)
-	for len(u) > 0 && u[len(u)-1] == 0 {
-		u = u[:len(u)-1]
+	b = b[:len(b)&^1]
+	for n := len(b); n >= 2 && b[n-2] == 0 && b[n-1] == 0; n = len(b) {
+		b = b[:n-2]
 	}
-	return string(utf16.Decode(u))
+	return textio.DecodeUTF16(b, false)
 }
 
 // utf16Array splits a NUL-separated UTF-16 string array. The final NUL
 // terminates the last member and does not start a new one.
 func utf16Array(b []byte) []string {
-	u := utf16Units(b)
-	if len(u) > 0 && u[len(u)-1] == 0 {
-		u = u[:len(u)-1]
+	b = b[:len(b)&^1]
+	if n := len(b); n >= 2 && b[n-2] == 0 && b[n-1] == 0 {
+		b = b[:n-2]
 	}
 	var out []string
 	start := 0
-	for i, c := range u {
-		if c == 0 {
-			out = append(out, string(utf16.Decode(u[start:i])))
-			start = i + 1
+	for i := 0; i+1 < len(b); i += 2 {
+		if b[i] == 0 && b[i+1] == 0 {
+			out = append(out, textio.DecodeUTF16(b[start:i], false))
+			start = i + 2
 		}
 	}
-	return append(out, string(utf16.Decode(u[start:])))
+	return append(out, textio.DecodeUTF16(b[start:], false))
 }
 
 // ansiString decodes a codepage string. The code page is unknown offline, so

@@ -236,10 +236,10 @@ func (a *archive) add(ls *listing, m member) {
 		ls.nested++
 		ls.skipped = append(ls.skipped, Skipped{Name: name,
 			Reason: "a zip archive inside a zip archive is not read: extract the outer archive and scan the extracted archive"})
-	case v.kind == 0:
+	case v.kind == nil:
 		ls.skipped = append(ls.skipped, Skipped{Name: name, Reason: v.reason})
 	default:
-		ls.inputs = append(ls.inputs, Input{Name: name, Kind: v.kind, Dialect: v.dialect, Size: m.size,
+		ls.inputs = append(ls.inputs, Input{Name: name, Kind: v.kind, Size: m.size,
 			Archive: a.path, Member: m.name, open: func() (io.ReadCloser, error) { return a.openMember(m) }})
 	}
 }

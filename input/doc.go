@@ -3,10 +3,10 @@
 // archives read in place, their members decompressed as they are read and
 // never extracted to disk.
 //
-// What each input is comes from its content, never its name: a Windows
-// event log (.evtx), a message-tracking log or message-trace export (as
-// package trace reads them), a zip archive, or none of these, which is
-// skipped with a reason a person understands.
+// What each input is comes from its content, never its name: one of the
+// kinds package kinds lists (a Windows event log (.evtx), a
+// message-tracking log or message-trace export, ...), a zip archive, or
+// none of these, which is skipped with a reason a person understands.
 //
 // Zip archives are read within [Limits] against zip bombs, counted on the
 // bytes actually decompressed. A damaged archive is reported and what can
@@ -16,5 +16,5 @@
 //
 // An [Input] that is a plain file has a Path, to be read in place; every
 // input can be opened as a stream (Input.Open), which is how members and
-// standard input are read, for example with evtx.ReadStream or trace.Read.
+// standard input are read, for example by its Kind's Read.
 package input

@@ -12,26 +12,8 @@ import (
 	"sort"
 	"sync/atomic"
 
-	"github.com/extriage/extriage/trace"
+	"github.com/extriage/extriage/kinds"
 )
-
-// Kind is what an input holds, as its content says.
-type Kind uint8
-
-const (
-	Evtx  Kind = iota + 1 // a Windows event log (.evtx)
-	Trace                 // a message-tracking log or a message-trace export
-)
-
-func (k Kind) String() string {
-	switch k {
-	case Evtx:
-		return "evtx"
-	case Trace:
-		return "trace"
-	}
-	return "none"
-}
 
 // StdinName is the path that stands for standard input, and the Name of
 // the input read from it.
@@ -43,9 +25,8 @@ type Input struct {
 	// folder, StdinName, or for a member of a zip archive the archive's
 	// path, "!/" and the member's path in the archive, with its folders:
 	// exports.zip!/SERVER3/Application.evtx.
-	Name    string
-	Kind    Kind
-	Dialect trace.Dialect // for a Trace, the dialect its header shows
+	Name string
+	Kind kinds.Kind // what its content says it is
 	// Size is the input's size in bytes, -1 if unknown (standard input).
 	// For a zip member it is the size the archive declares, which is not
 	// trusted: the limits count the bytes actually read.
@@ -126,9 +107,9 @@ type Expansion struct {
 // archive, met anywhere, is read in place: its members are listed and
 // decompressed as they are read, never extracted. A zip inside a zip is
 // skipped. What each file is comes from its first bytes, never its name:
-// an .evtx file (the ElfFile signature, or a chunk at 4096 when the header
-// is destroyed), a message-trace export (trace.Sniff), a zip archive (a
-// member header at 0, or an end record), or none of these.
+// a zip archive (a member header at 0, or an end record), one of the
+// kinds of package kinds (kinds.Sniff: an .evtx file, a message-trace
+// export, ...), or none of these.
 //
 // A file met in a folder or an archive that is not a log is listed as
 // Skipped; a file named in paths that is not a log is an Error, as is
@@ -228,9 +209,9 @@ func (x *expander) addFile(path string, fi fs.FileInfo, named bool) {
 	}
 	v := classify(head[:n])
 	switch {
-	case v.kind != 0:
+	case v.kind != nil:
 		f.Close()
-		x.out.Inputs = append(x.out.Inputs, Input{Name: path, Kind: v.kind, Dialect: v.dialect, Size: fi.Size(), Path: path,
+		x.out.Inputs = append(x.out.Inputs, Input{Name: path, Kind: v.kind, Size: fi.Size(), Path: path,
 			open: func() (io.ReadCloser, error) { return os.Open(path) }})
 	case v.zip:
 		a := diskArchive(path, f, fi, x.lim)
@@ -308,9 +289,9 @@ func (x *expander) addStream(name string, r io.Reader, c io.Closer) {
 	}
 	v := classify(head)
 	switch {
-	case v.kind != 0:
+	case v.kind != nil:
 		var opened atomic.Bool
-		x.out.Inputs = append(x.out.Inputs, Input{Name: name, Kind: v.kind, Dialect: v.dialect, Size: -1,
+		x.out.Inputs = append(x.out.Inputs, Input{Name: name, Kind: v.kind, Size: -1,
 			open: func() (io.ReadCloser, error) {
 				if opened.Swap(true) {
 					return nil, fmt.Errorf("%s: it can be read only once", name)

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/extriage/extriage/kinds"
 	"github.com/extriage/extriage/trace"
 )
 
@@ -339,8 +340,8 @@ func TestStdinKeepsHead(t *testing.T) {
 		}
 		st, err := trace.Read(in.Name, rc, trace.Options{}, nil)
 		rc.Close()
-		if err != nil || st.Rows != 201 || in.Dialect != trace.DialectTrackingLog {
-			t.Errorf("%s: %d rows, %v (dialect %v)", in.Name, st.Rows, err, in.Dialect)
+		if err != nil || st.Rows != 201 || in.Kind != kinds.Trace || st.Dialect != trace.DialectTrackingLog {
+			t.Errorf("%s: %d rows, %v (kind %v, dialect %v)", in.Name, st.Rows, err, in.Kind, st.Dialect)
 		}
 	}
 }

@@ -7,18 +7,11 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/extriage/extriage/trace"
+	"github.com/extriage/extriage/kinds"
 )
 
-// headSize is how much of an input is read to recognise it: an .evtx file
-// whose header was destroyed is known by the chunk signature at 4096, and
-// trace.Sniff needs the first 4 KiB.
-const headSize = 4096 + 8
-
-var (
-	evtxFileMagic  = []byte("ElfFile\x00")
-	evtxChunkMagic = []byte("ElfChnk\x00")
-)
+// headSize is how much of an input is read to recognise it.
+const headSize = kinds.HeadSize
 
 // ErrNotLog is matched (errors.Is) by the Error of a named input that is
 // neither a Windows event log nor a message-trace export.
@@ -26,25 +19,20 @@ var ErrNotLog = errors.New("not a Windows event log or a message-trace export")
 
 // verdict is what the first bytes of an input say it is.
 type verdict struct {
-	kind    Kind
-	dialect trace.Dialect
-	zip     bool   // a zip archive
-	reason  string // for neither a log nor an archive: why, for a person
+	kind   kinds.Kind // nil: no kind extriage reads
+	zip    bool       // a zip archive
+	reason string     // for neither a log nor an archive: why, for a person
 }
 
 // classify recognises an input from its first headSize bytes (fewer if it
-// is shorter). Only the content counts, never the name.
+// is shorter): a zip archive, or one of the kinds of package kinds, asked
+// in turn. Only the content counts, never the name.
 func classify(head []byte) verdict {
-	switch {
-	case bytes.HasPrefix(head, evtxFileMagic):
-		return verdict{kind: Evtx}
-	case isZipHead(head):
+	if isZipHead(head) {
 		return verdict{zip: true}
-	case len(head) >= headSize && bytes.Equal(head[4096:headSize], evtxChunkMagic):
-		return verdict{kind: Evtx} // the file header is destroyed, the chunks are there
 	}
-	if d, ok := trace.Sniff(head[:min(len(head), 4096)]); ok {
-		return verdict{kind: Trace, dialect: d}
+	if k := kinds.Sniff(head); k != nil {
+		return verdict{kind: k}
 	}
 	return verdict{reason: ErrNotLog.Error() + ": " + whatIsIt(head)}
 }

@@ -2,14 +2,14 @@ package report
 
 import (
 	"bytes"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
-	"unicode/utf16"
+
+	"github.com/extriage/extriage/textio"
 )
 
 // ErrNotReport is wrapped by ReadBaseline's error for a file that is not a
@@ -36,7 +36,9 @@ func ReadBaseline(path string) (map[string]bool, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot read the baseline: %w", err)
 	}
-	ids, err := readBaseline(bytes.NewReader(fromUTF16(b)))
+	// Windows PowerShell 5 writes "extriage scan -f json > base.json" as
+	// UTF-16 with a mark, and some editors add a mark to UTF-8.
+	ids, err := readBaseline(bytes.NewReader(textio.Decode(b)))
 	if err != nil {
 		return nil, fmt.Errorf("baseline %s: %w", path, err)
 	}
@@ -52,28 +54,6 @@ type baselineLine struct {
 	Incidents     *[]struct {
 		ID string `json:"id"`
 	} `json:"incidents"`
-}
-
-// fromUTF16 returns the report's bytes as UTF-8 without a byte-order mark.
-// Windows PowerShell 5 writes "extriage scan -f json > base.json" as
-// UTF-16 with a mark, and some editors add a mark to UTF-8.
-func fromUTF16(b []byte) []byte {
-	var order binary.ByteOrder
-	switch {
-	case bytes.HasPrefix(b, []byte{0xef, 0xbb, 0xbf}):
-		return b[3:]
-	case bytes.HasPrefix(b, []byte{0xff, 0xfe}):
-		order = binary.LittleEndian
-	case bytes.HasPrefix(b, []byte{0xfe, 0xff}):
-		order = binary.BigEndian
-	default:
-		return b
-	}
-	units := make([]uint16, 0, len(b)/2)
-	for i := 2; i+1 < len(b); i += 2 {
-		units = append(units, order.Uint16(b[i:]))
-	}
-	return []byte(string(utf16.Decode(units)))
 }
 
 func readBaseline(r io.Reader) (map[string]bool, error) {

@@ -34,6 +34,12 @@ func at(day, hour, minute int) time.Time {
 
 func ptr[T any](v T) *T { return &v }
 
+// The nouns package kinds gives its kinds, as a scan fills them in.
+var (
+	evtxNoun  = Noun{One: "event log", Many: "event logs", Format: ".evtx"}
+	traceNoun = Noun{One: "message trace", Many: "message traces"}
+)
+
 // sample is a synthetic result with every case a report must handle: HA
 // and mail-flow incidents, several servers, damage, a skipped file, a
 // warning, a known incident, and hostile text in every field that comes
@@ -120,11 +126,11 @@ func sample() *Result {
 			Inputs: 5, Records: 12345, Lost: 3, Bytes: 52428800,
 			Started: time.Date(2024, 5, 7, 8, 0, 0, 0, time.UTC), Duration: Duration(2500 * time.Millisecond), Partial: true,
 			Files: []File{
-				{Path: `logs\EX01\Microsoft-Exchange-HighAvailability%4Operational.evtx`, Kind: "evtx", Bytes: 20 << 20, Records: 8000},
-				{Path: `logs\EX02\HA.evtx`, Kind: "evtx", Bytes: 10 << 20, Records: 3000, Lost: 3, Problems: 1},
-				{Path: `logs\EX03\HA.evtx`, Kind: "evtx", Bytes: 1 << 20, Records: 45, Dirty: true},
-				{Path: "traces/tracking.csv", Kind: "trace", Bytes: 15 << 20, Records: 1200, Dialect: "tracking-csv", Encoding: "utf-16le (bom)", Problems: 1},
-				{Path: "traces/message-trace.csv", Kind: "trace", Bytes: 4 << 20, Records: 100, Dialect: "message-trace", Encoding: "utf-8"},
+				{Path: `logs\EX01\Microsoft-Exchange-HighAvailability%4Operational.evtx`, Kind: "evtx", Noun: evtxNoun, Bytes: 20 << 20, Records: 8000},
+				{Path: `logs\EX02\HA.evtx`, Kind: "evtx", Noun: evtxNoun, Bytes: 10 << 20, Records: 3000, Lost: 3, Problems: 1},
+				{Path: `logs\EX03\HA.evtx`, Kind: "evtx", Noun: evtxNoun, Bytes: 1 << 20, Records: 45, Dirty: true},
+				{Path: "traces/tracking.csv", Kind: "trace", Noun: traceNoun, Bytes: 15 << 20, Records: 1200, Dialect: "tracking-csv", Encoding: "utf-16le (bom)", Problems: 1},
+				{Path: "traces/message-trace.csv", Kind: "trace", Noun: traceNoun, Bytes: 4 << 20, Records: 100, Dialect: "message-trace", Encoding: "utf-8"},
 			},
 			Servers: []Server{
 				{Name: "EX01", Records: 8000, First: at(1, 0, 0), Last: at(6, 23, 59)},
@@ -298,6 +304,31 @@ func TestServersOfIncidents(t *testing.T) {
 	for name, w := range want {
 		if g, ok := got[name]; !ok || !slices.Equal(g, w) {
 			t.Errorf("server %q: incidents %v, want %v", name, g, w)
+		}
+	}
+}
+
+// The summary counts each kind under its own noun: a kind other than evtx
+// is never counted as an event log, and one without a noun is named by
+// its kind.
+func TestInputsText(t *testing.T) {
+	xml := Noun{One: "event export", Many: "event exports"}
+	tests := []struct {
+		files []File
+		want  string
+	}{
+		{[]File{{Kind: "evtx", Noun: evtxNoun}, {Kind: "evtx", Noun: evtxNoun}}, "2 event logs (.evtx)"},
+		{[]File{{Kind: "trace", Noun: traceNoun, Dialect: "tracking-log"}, {Kind: "evtx", Noun: evtxNoun},
+			{Kind: "trace", Noun: traceNoun, Dialect: "message-trace"}}, "1 event log (.evtx) and 2 message traces (1 message-trace, 1 tracking-log)"},
+		{[]File{{Kind: "evtx", Noun: evtxNoun}, {Kind: "eventxml", Noun: xml, Dialect: "Event Viewer XML"}},
+			"1 event export (1 Event Viewer XML) and 1 event log (.evtx)"},
+		{[]File{{Kind: "wevtutil-text", Dialect: "wevtutil text"}}, "1 wevtutil-text file (1 wevtutil text)"},
+		{[]File{{Kind: "trace", Noun: traceNoun}}, "1 message trace (1 unknown format)"},
+	}
+	for _, tt := range tests {
+		s := Summary{Inputs: len(tt.files), Files: tt.files}
+		if got := s.inputsText(); got != tt.want {
+			t.Errorf("inputsText = %q, want %q", got, tt.want)
 		}
 	}
 }

@@ -33,15 +33,31 @@ type Summary struct {
 // File is the outcome for one input file.
 type File struct {
 	Path     string `json:"file"`
-	Kind     string `json:"kind"` // "evtx" or "trace"
+	Kind     string `json:"kind"` // the input kind: "evtx", "trace", ...
 	Bytes    int64  `json:"bytes"`
 	Records  int    `json:"records"`
 	Lost     int    `json:"records_lost"`
 	Problems int    `json:"problems"`
 	Dirty    bool   `json:"dirty,omitempty"`
-	// Trace files only: the dialect and encoding found from the content.
+	// The format within the kind (a trace dialect) and the encoding found
+	// from the content; empty for a kind that has one (evtx).
 	Dialect  string `json:"dialect,omitempty"`
 	Encoding string `json:"encoding,omitempty"`
+	// Lacks lists what the file's format cannot give ("rendered messages
+	// only: no record ids").
+	Lacks []string `json:"lacks,omitempty"`
+	// Noun names the file's kind in the summary text; the scan fills it from
+	// the kind. Not in the JSON document: Kind names the kind there.
+	Noun Noun `json:"-"`
+}
+
+// Noun is how the summary counts files of one kind: "3 event logs (.evtx)",
+// "2 message traces (1 message-trace, 1 tracking-log)".
+type Noun struct {
+	One, Many string // "event log", "event logs"; empty: "<kind> file(s)"
+	// Format, when set, follows the count of every file of the kind
+	// (".evtx"); when empty the files are counted by their Dialect.
+	Format string
 }
 
 // Server is the time span of the records read for one server (the evtx
@@ -148,30 +164,40 @@ func (s *Summary) partialReasons() []string {
 	return why
 }
 
-// inputsText says what was read by kind: "3 event logs (.evtx) and 2
-// message traces (1 message-trace, 1 tracking-log)".
+// inputsText says what was read by kind, kinds in the order of their
+// names: "3 event logs (.evtx) and 2 message traces (1 message-trace, 1
+// tracking-log)".
 func (s *Summary) inputsText() string {
-	var evtx, trace int
-	dialects := map[string]int{}
+	type group struct {
+		noun    Noun
+		files   int
+		formats map[string]int
+	}
+	groups := map[string]*group{}
 	for _, f := range s.Files {
-		switch f.Kind {
-		case "trace":
-			trace++
-			dialects[cmp.Or(f.Dialect, "unknown dialect")]++
-		default:
-			evtx++
+		g := groups[f.Kind]
+		if g == nil {
+			g = &group{noun: f.Noun, formats: map[string]int{}}
+			if g.noun.One == "" {
+				g.noun.One, g.noun.Many = f.Kind+" file", f.Kind+" files"
+			}
+			groups[f.Kind] = g
 		}
+		g.files++
+		g.formats[cmp.Or(f.Dialect, "unknown format")]++
 	}
 	var parts []string
-	if evtx > 0 {
-		parts = append(parts, fmt.Sprintf("%d %s (.evtx)", evtx, plural(evtx, "event log", "event logs")))
-	}
-	if trace > 0 {
-		var ds []string
-		for _, d := range slices.Sorted(maps.Keys(dialects)) {
-			ds = append(ds, fmt.Sprintf("%d %s", dialects[d], Clean(d, false)))
+	for _, kind := range slices.Sorted(maps.Keys(groups)) {
+		g := groups[kind]
+		detail := g.noun.Format
+		if detail == "" {
+			var fs []string
+			for _, name := range slices.Sorted(maps.Keys(g.formats)) {
+				fs = append(fs, fmt.Sprintf("%d %s", g.formats[name], Clean(name, false)))
+			}
+			detail = strings.Join(fs, ", ")
 		}
-		parts = append(parts, fmt.Sprintf("%d %s (%s)", trace, plural(trace, "message trace", "message traces"), strings.Join(ds, ", ")))
+		parts = append(parts, fmt.Sprintf("%d %s (%s)", g.files, plural(g.files, g.noun.One, g.noun.Many), detail))
 	}
 	if len(parts) == 0 {
 		return fmt.Sprintf("%d %s", s.Inputs, plural(s.Inputs, "file", "files"))

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"runtime/debug"
+	"time"
 
 	"github.com/alecthomas/kong"
 )
@@ -29,11 +31,17 @@ type exitStatus int
 func (e exitStatus) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
 
 // run parses args, runs the command and returns the process exit code.
-func run(args []string, stdout, stderr io.Writer) (code int) {
+func run(args []string, stdout, stderr io.Writer) int {
+	return runEnv(args, &env{stdin: os.Stdin, stdout: stdout, stderr: stderr, now: time.Now})
+}
+
+// runEnv is run with the standard streams and the clock given, as tests
+// give them.
+func runEnv(args []string, e *env) (code int) {
 	defer func() {
 		// A bug must not hide behind a Go stack trace: say what happened.
 		if r := recover(); r != nil {
-			fmt.Fprintf(stderr, "extriage: internal error: %v\nPlease report this with the command you ran.\n%s", r, debug.Stack())
+			fmt.Fprintf(e.stderr, "extriage: internal error: %v\nPlease report this with the command you ran.\n%s", r, debug.Stack())
 			code = exitError
 		}
 	}()
@@ -42,15 +50,15 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 	parser, err := kong.New(&c,
 		kong.Name("extriage"),
 		kong.Description("Explain Exchange incidents from exported event logs (.evtx) and message traces."),
-		kong.Writers(stdout, stderr),
+		kong.Writers(e.stdout, e.stderr),
 		kong.Exit(func(code int) { exited = code; panic(exitStatus(code)) }),
 		kong.UsageOnError(),
 		// "--timezone -05:00" is how admins write a zone west of UTC.
 		kong.WithHyphenPrefixedParameters(true),
-		kong.Bind(&env{stdout: stdout, stderr: stderr}),
+		kong.Bind(e),
 	)
 	if err != nil {
-		fmt.Fprintf(stderr, "extriage: %v\n", err)
+		fmt.Fprintf(e.stderr, "extriage: %v\n", err)
 		return exitError
 	}
 	ctx, err := parseArgs(parser, args, &exited)
@@ -58,7 +66,7 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 		return exitCodeForKong(exited)
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "extriage: %v\n", err)
+		fmt.Fprintf(e.stderr, "extriage: %v\n", err)
 		return exitError
 	}
 	err = ctx.Run()
@@ -67,7 +75,7 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 	case errors.As(err, &st):
 		return int(st)
 	case err != nil:
-		fmt.Fprintf(stderr, "extriage: %v\n", err)
+		fmt.Fprintf(e.stderr, "extriage: %v\n", err)
 		return exitError
 	}
 	return exitClean
@@ -98,9 +106,12 @@ func exitCodeForKong(code int) int {
 	return exitError
 }
 
-// env is what commands get besides their flags.
+// env is what commands get besides their flags: the standard streams and
+// the clock, which golden tests stop so reports compare byte for byte.
 type env struct {
+	stdin          io.Reader
 	stdout, stderr io.Writer
+	now            func() time.Time
 }
 
 // version is set at build time with -ldflags "-X main.version=...".

@@ -7,35 +7,21 @@ import (
 	"time"
 
 	"github.com/extriage/extriage/patterns"
+	"github.com/extriage/extriage/scan"
 )
-
-// window is the time range --since and --until keep; a zero bound is open.
-type window struct{ since, until time.Time }
-
-// contains reports whether t is inside the window. A record whose time is
-// unknown is outside any bounded window: it cannot be shown to be inside.
-func (w window) contains(t time.Time) bool {
-	if w.since.IsZero() && w.until.IsZero() {
-		return true
-	}
-	if t.IsZero() {
-		return false
-	}
-	return (w.since.IsZero() || !t.Before(w.since)) && (w.until.IsZero() || !t.After(w.until))
-}
 
 // parseWindow reads --since and --until: RFC 3339 times (a date alone is
 // midnight UTC) or a duration back from now ("72h", "7d", "90m").
-func parseWindow(since, until string, now time.Time) (window, error) {
-	var w window
+func parseWindow(since, until string, now time.Time) (scan.Window, error) {
+	var w scan.Window
 	var err error
-	if w.since, err = parseWhen(since, now); err != nil {
+	if w.Since, err = parseWhen(since, now); err != nil {
 		return w, fmt.Errorf("--since %q: %w", since, err)
 	}
-	if w.until, err = parseWhen(until, now); err != nil {
+	if w.Until, err = parseWhen(until, now); err != nil {
 		return w, fmt.Errorf("--until %q: %w", until, err)
 	}
-	if !w.since.IsZero() && !w.until.IsZero() && w.until.Before(w.since) {
+	if !w.Since.IsZero() && !w.Until.IsZero() && w.Until.Before(w.Since) {
 		return w, fmt.Errorf("--until %s is before --since %s", until, since)
 	}
 	return w, nil

@@ -29,16 +29,16 @@ func TestParseWindow(t *testing.T) {
 			continue
 		}
 		for _, s := range tt.in {
-			if at, _ := time.Parse(time.RFC3339, s); !w.contains(at) {
+			if at, _ := time.Parse(time.RFC3339, s); !w.Contains(at) {
 				t.Errorf("window(%q, %q) excludes %s", tt.since, tt.until, s)
 			}
 		}
 		for _, s := range tt.out {
-			if at, _ := time.Parse(time.RFC3339, s); w.contains(at) {
+			if at, _ := time.Parse(time.RFC3339, s); w.Contains(at) {
 				t.Errorf("window(%q, %q) includes %s", tt.since, tt.until, s)
 			}
 		}
-		if (tt.since != "" || tt.until != "") && !tt.err && w.contains(time.Time{}) {
+		if (tt.since != "" || tt.until != "") && !tt.err && w.Contains(time.Time{}) {
 			t.Errorf("window(%q, %q) includes a record of unknown time", tt.since, tt.until)
 		}
 	}

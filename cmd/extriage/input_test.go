@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // zipOf writes a zip of the given fixture files under the member names given.
@@ -71,11 +72,14 @@ func TestScanStdin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	stdin = bytes.NewReader(data)
-	defer func() { stdin = os.Stdin }()
-	rep, code, stderr := scanTrace(t, "-")
+	var out, errOut bytes.Buffer
+	code := runEnv([]string{"scan", "-f", "json", "-"}, &env{stdin: bytes.NewReader(data), stdout: &out, stderr: &errOut, now: time.Now})
+	var rep traceReport
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatalf("output is not JSON (%v); stderr: %s", err, errOut.String())
+	}
 	if code != exitIncidents || len(rep.Incidents) != 2 {
-		t.Errorf("exit %d, %d incidents; want 1 and 2; stderr: %s", code, len(rep.Incidents), stderr)
+		t.Errorf("exit %d, %d incidents; want 1 and 2; stderr: %s", code, len(rep.Incidents), errOut.String())
 	}
 }
 

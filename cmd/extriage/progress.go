@@ -10,28 +10,25 @@ import (
 	"golang.org/x/term"
 )
 
-// meter shows how far a scan has got. It draws only on a terminal: piped
-// or redirected standard error gets nothing but errors.
-type meter interface {
-	read(n int64) // bytes of the current input read
-	stop()        // the scan is over: clear the display
+// meter shows how far a scan has got (a scan.Progress). It draws only on a
+// terminal: piped or redirected standard error gets nothing but errors.
+type meter struct {
+	stderr io.Writer
+	quiet  bool
+	pw     progress.Writer   // nil: nothing is drawn
+	t      *progress.Tracker // set before the first Read, by Start
 }
-
-type noMeter struct{}
-
-func (noMeter) read(int64) {}
-func (noMeter) stop()      {}
 
 // bigScan is where a progress display starts to help: below it a scan is
 // over before anyone reads the bar.
 const bigScan = 64 << 20
 
-// newMeter returns a progress display on stderr for a scan of total bytes
-// in inputs files, or a meter that does nothing.
-func newMeter(stderr io.Writer, quiet bool, inputs int, total int64) meter {
-	f, ok := stderr.(*os.File)
-	if quiet || !ok || !term.IsTerminal(int(f.Fd())) || (total < bigScan && inputs < 20) {
-		return noMeter{}
+// Start draws a progress display on stderr for a scan of total bytes in
+// inputs files, unless it would not help.
+func (m *meter) Start(inputs int, total int64) {
+	f, ok := m.stderr.(*os.File)
+	if m.quiet || !ok || !term.IsTerminal(int(f.Fd())) || (total < bigScan && inputs < 20) {
+		return
 	}
 	pw := progress.NewWriter()
 	pw.SetOutputWriter(f)
@@ -44,17 +41,21 @@ func newMeter(stderr io.Writer, quiet bool, inputs int, total int64) meter {
 	t := &progress.Tracker{Message: fmt.Sprintf("Scanning %d files", inputs), Total: total, Units: progress.UnitsBytes}
 	pw.AppendTracker(t)
 	go pw.Render()
-	return &barMeter{pw: pw, t: t}
+	m.pw, m.t = pw, t
 }
 
-type barMeter struct {
-	pw progress.Writer
-	t  *progress.Tracker
+// Read counts n more bytes read; the tracker is safe for concurrent use.
+func (m *meter) Read(n int64) {
+	if m.t != nil {
+		m.t.Increment(n)
+	}
 }
 
-func (m *barMeter) read(n int64) { m.t.Increment(n) }
-
-func (m *barMeter) stop() {
+// Stop clears the display.
+func (m *meter) Stop() {
+	if m.pw == nil {
+		return
+	}
 	m.t.MarkAsDone()
 	time.Sleep(200 * time.Millisecond) // let the renderer draw the last state
 	m.pw.Stop()

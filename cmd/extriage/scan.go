@@ -5,13 +5,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"time"
 
-	"github.com/extriage/extriage/evtx"
-	"github.com/extriage/extriage/input"
 	"github.com/extriage/extriage/patterns"
 	"github.com/extriage/extriage/report"
+	"github.com/extriage/extriage/scan"
 	"github.com/extriage/extriage/trace"
 )
 
@@ -42,7 +40,7 @@ func (s *scanCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	sel, err := s.selection(now())
+	sel, err := s.selection(e.now())
 	if err != nil {
 		return err
 	}
@@ -62,10 +60,11 @@ func (s *scanCmd) Run(e *env) error {
 		return err
 	}
 	defer closeOut()
-	res := s.scan(m, topts, sel.window, e.stderr)
-	res.Incidents = sel.keep(report.Wrap(res.found, sel.known))
+	found := scan.Run(scan.Config{Paths: s.Paths, Matcher: m, Jobs: s.Jobs, NoPrefilter: s.NoPrefilter,
+		Location: topts.Location, DateOrder: topts.DateFormat, Window: sel.window, Stdin: e.stdin, Now: e.now, Progress: &meter{stderr: e.stderr, quiet: s.Quiet}})
+	res := &report.Result{Summary: found.Summary, Incidents: sel.keep(report.Wrap(found.Incidents, sel.known))}
 	if !s.Quiet || s.Output != "" {
-		if err := report.Write(out, format, &res.Result, terminalOptions(out, s.AllEvidence)); err != nil {
+		if err := report.Write(out, format, res, terminalOptions(out, s.AllEvidence)); err != nil {
 			return fmt.Errorf("cannot write the report: %w", err)
 		}
 	}
@@ -103,55 +102,6 @@ func (s *scanCmd) openOutput(stdout io.Writer) (io.Writer, func(), error) {
 	return f, func() { f.Close() }, nil
 }
 
-// stdin is where "-" is read from; tests replace it.
-var stdin io.Reader = os.Stdin
-
-// now is the clock; golden tests stop it so reports compare byte for byte.
-var now = time.Now
-
-// result is a scan's report, and the incidents found before the scripting
-// flags selected from them.
-type result struct {
-	report.Result
-	found []patterns.Incident
-}
-
-func (s *scanCmd) scan(m *patterns.Matcher, topts trace.Options, w window, stderr io.Writer) *result {
-	start := now()
-	exp := input.Expand(s.Paths, input.Options{Stdin: stdin})
-	sum := report.Summary{Started: start.UTC()}
-	for _, sk := range exp.Skipped {
-		sum.Skipped = append(sum.Skipped, report.Skipped{File: sk.Name, Reason: sk.Reason})
-	}
-	for _, er := range exp.Errors {
-		sum.Errors = append(sum.Errors, report.Error{File: er.Name, Message: errText(er.Name, er.Err)})
-	}
-	jobs := s.Jobs
-	if jobs <= 0 {
-		jobs = runtime.GOMAXPROCS(0)
-	}
-	sc := &scanner{m: m, cor: patterns.NewCorrelator(m), traceOpts: topts, window: w,
-		evtxOpts: evtx.Options{Jobs: jobs}}
-	if !s.NoPrefilter {
-		sc.evtxOpts.Want = m.Wants
-		sc.wantRow = m.WantsTrace
-	}
-	var total int64
-	for _, in := range exp.Inputs {
-		total += max(in.Size, 0)
-	}
-	sc.meter = newMeter(stderr, s.Quiet, len(exp.Inputs), total)
-	all := spans{}
-	for _, o := range sc.run(exp.Inputs, jobs) {
-		addOutcome(&sum, all, &o)
-	}
-	sc.meter.stop()
-	sum.Servers = all.list()
-	sum.Duration = report.Duration(now().Sub(start))
-	sum.Partial = len(sum.Errors) > 0
-	return &result{Result: report.Result{Summary: sum}, found: sc.cor.Incidents()}
-}
-
 // traceOptions reads --timezone and --date-format before anything is
 // scanned, so a typo fails at once.
 func (s *scanCmd) traceOptions() (trace.Options, error) {
@@ -168,7 +118,7 @@ func (s *scanCmd) traceOptions() (trace.Options, error) {
 
 // selection is what the scripting flags keep of a scan.
 type selection struct {
-	window      window
+	window      scan.Window
 	minSeverity patterns.Severity
 	failOn      patterns.Severity
 	known       map[string]bool // incident ids from --baseline
@@ -209,7 +159,7 @@ func (sel selection) keep(incs []report.Incident) []report.Incident {
 // exitCode: damage wins over incidents, so a script never mistakes a
 // partial scan for a complete one. Only new incidents at or above failOn
 // count: one already in the baseline is known.
-func exitCode(r *result, failOn patterns.Severity) int {
+func exitCode(r *report.Result, failOn patterns.Severity) int {
 	switch {
 	case r.Summary.Inputs == 0: // nothing could be scanned, whatever the reason
 		return exitError

@@ -292,8 +292,6 @@ func TestExitCodes(t *testing.T) {
 // after an intended change and review the diff.
 func TestGolden(t *testing.T) {
 	stopped := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
-	now = func() time.Time { return stopped }
-	defer func() { now = time.Now }()
 	inputs := []string{
 		filepath.Join(fixtures, "evtx", "field-case"),
 		filepath.Join(fixtures, "evtx", "damaged-zeroed-signature"),
@@ -304,7 +302,8 @@ func TestGolden(t *testing.T) {
 	for _, format := range []string{"json", "table", "ndjson", "markdown", "html", "csv"} {
 		t.Run(format, func(t *testing.T) {
 			var out, errOut bytes.Buffer
-			run(append([]string{"scan", "--format", format, "--since", "2000-01-01"}, inputs...), &out, &errOut)
+			runEnv(append([]string{"scan", "--format", format, "--since", "2000-01-01"}, inputs...),
+				&env{stdout: &out, stderr: &errOut, now: func() time.Time { return stopped }})
 			golden := filepath.Join("testdata", "fixtures."+format)
 			if *update {
 				os.WriteFile(golden, out.Bytes(), 0o644)

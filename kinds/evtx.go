@@ -1,0 +1,83 @@
+package kinds
+
+import (
+	"bytes"
+
+	"github.com/extriage/extriage/evtx"
+	"github.com/extriage/extriage/patterns"
+)
+
+// evtxKind is a Windows event log (.evtx), read by package evtx.
+type evtxKind struct{}
+
+var (
+	evtxFileMagic  = []byte("ElfFile\x00")
+	evtxChunkMagic = []byte("ElfChnk\x00")
+)
+
+func (evtxKind) String() string { return "evtx" }
+
+func (evtxKind) Noun() Noun { return Noun{One: "event log", Many: "event logs", Format: ".evtx"} }
+
+// Sniff knows a log by its file signature, or by the chunk signature at
+// 4096 when the file header was destroyed and the chunks are there.
+func (evtxKind) Sniff(head []byte) bool {
+	return bytes.HasPrefix(head, evtxFileMagic) ||
+		len(head) >= HeadSize && bytes.Equal(head[4096:HeadSize], evtxChunkMagic)
+}
+
+// Read reads a plain file in place, and anything else (a zip member,
+// standard input) as a stream; both decode chunks with a bounded pool.
+func (evtxKind) Read(src Source, opts Options, emit func(*patterns.Record)) (Stats, error) {
+	eo := evtx.Options{Jobs: opts.Jobs}
+	if opts.Prefilter != nil {
+		eo.Want = opts.Prefilter.Wants
+	}
+	var rec patterns.Record
+	each := func(ev *evtx.Event) {
+		evtxRecord(ev, &rec)
+		emit(&rec)
+	}
+	var st evtx.Stats
+	var err error
+	if src.Path != "" {
+		st, err = evtx.ReadFile(src.Path, eo, each)
+	} else {
+		r, oerr := src.Open()
+		if oerr != nil {
+			return Stats{}, oerr
+		}
+		defer r.Close()
+		st, err = evtx.ReadStream(src.Name, r, eo, each)
+	}
+	return evtxStats(st, err), err
+}
+
+// evtxStats turns the reader's statistics into a kind's.
+func evtxStats(st evtx.Stats, err error) Stats {
+	out := Stats{Scanned: st.Chunks+st.EmptyChunks > 0 || err == nil, Bytes: st.Bytes, Records: st.Records,
+		Lost: st.Lost, Dirty: st.Dirty, ProblemCount: len(st.Problems), Servers: Spans{}}
+	for _, p := range st.Problems {
+		q := Problem{Record: p.Record, Message: p.Message}
+		if p.Chunk >= 0 { // -1 is the file header
+			chunk, off := p.Chunk, p.Offset
+			q.Chunk, q.Offset = &chunk, &off
+		}
+		out.Problems = append(out.Problems, q)
+	}
+	for name, sp := range st.Computers {
+		out.Servers.Merge(name, sp.Records, sp.First, sp.Last, !sp.First.IsZero())
+	}
+	return out
+}
+
+// evtxRecord adapts an evtx event to the matcher's record, reusing rec's
+// storage: the matcher keeps nothing of it beyond a hit.
+func evtxRecord(ev *evtx.Event, rec *patterns.Record) {
+	*rec = patterns.Record{Source: "evtx", File: ev.File, RecordID: ev.RecordID, Time: ev.Time,
+		Computer: ev.Computer, Channel: ev.Channel, Provider: ev.Provider, EventID: ev.EventID,
+		Level: ev.Level, Values: rec.Values[:0]}
+	for _, v := range ev.Values {
+		rec.Values = append(rec.Values, patterns.Value{Name: v.Name, Value: v.Value})
+	}
+}

@@ -1,0 +1,132 @@
+package scan
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/extriage/extriage/kinds"
+	"github.com/extriage/extriage/patterns"
+	"github.com/extriage/extriage/report"
+)
+
+const fixtures = "../fixtures"
+
+func matcher(t *testing.T) *patterns.Matcher {
+	t.Helper()
+	cat, err := patterns.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := patterns.Compile(cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// Run keeps no state between calls: scans of different inputs, side by
+// side, each get their own incidents, counts and clock.
+func TestRunParallel(t *testing.T) {
+	m := matcher(t)
+	trace, err := os.ReadFile(filepath.Join(fixtures, "trace", "extended-report", "extended_report_contoso.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	field := filepath.Join(fixtures, "evtx", "field-case")
+	stopped := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name      string
+		cfg       Config
+		inputs    int
+		incidents int
+		partial   bool
+	}{
+		{"evtx", Config{Paths: []string{field}}, 1, 1, false},
+		{"evtx without prefilter", Config{Paths: []string{field}, NoPrefilter: true, Jobs: 1}, 1, 1, false},
+		{"window before the incident", Config{Paths: []string{field}, Window: Window{Until: time.Date(2024, 2, 1, 0, 0, 0, 0, time.UTC)}}, 1, 0, false},
+		{"stdin", Config{Paths: []string{"-"}, Stdin: bytes.NewReader(trace)}, 1, 2, false},
+		{"damaged", Config{Paths: []string{filepath.Join(fixtures, "evtx", "damaged-zeroed-signature")}}, 1, 1, true},
+		{"missing", Config{Paths: []string{filepath.Join(fixtures, "no-such-file")}}, 0, 0, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			cfg := tt.cfg
+			cfg.Matcher = m
+			cfg.Now = func() time.Time { return stopped }
+			res := Run(cfg)
+			s := res.Summary
+			if s.Inputs != tt.inputs || len(res.Incidents) != tt.incidents || s.Partial != tt.partial {
+				t.Errorf("inputs %d, incidents %d, partial %v; want %d, %d, %v; errors %+v",
+					s.Inputs, len(res.Incidents), s.Partial, tt.inputs, tt.incidents, tt.partial, s.Errors)
+			}
+			if !s.Started.Equal(stopped) || s.Duration != 0 {
+				t.Errorf("started %v after %v: the clock given was not used", s.Started, s.Duration)
+			}
+			if tt.inputs > 0 && s.Records == 0 {
+				t.Error("no record counted")
+			}
+		})
+	}
+}
+
+// progress counts what Run reports to a Progress.
+type progress struct {
+	inputs        int
+	total, read   int64
+	started, done int
+}
+
+func (p *progress) Start(inputs int, total int64) { p.inputs, p.total = inputs, total; p.started++ }
+func (p *progress) Read(n int64)                  { p.read += n }
+func (p *progress) Stop()                         { p.done++ }
+
+// Every byte read is reported, once the inputs are known.
+func TestRunProgress(t *testing.T) {
+	var p progress
+	res := Run(Config{Paths: []string{filepath.Join(fixtures, "evtx", "field-case")}, Matcher: matcher(t), Jobs: 1, Progress: &p})
+	if p.started != 1 || p.done != 1 || p.inputs != 1 || p.total != res.Summary.Bytes || p.read != res.Summary.Bytes {
+		t.Errorf("progress %+v, summary bytes %d", p, res.Summary.Bytes)
+	}
+}
+
+// fakeKind stands for a kind added later: the summary takes its name, noun
+// and stats as they are, whatever the kind.
+type fakeKind struct{}
+
+func (fakeKind) String() string { return "export" }
+func (fakeKind) Noun() kinds.Noun {
+	return kinds.Noun{One: "event export", Many: "event exports"}
+}
+func (fakeKind) Sniff([]byte) bool { return false }
+func (fakeKind) Read(kinds.Source, kinds.Options, func(*patterns.Record)) (kinds.Stats, error) {
+	return kinds.Stats{}, nil
+}
+
+func TestAddFile(t *testing.T) {
+	chunk, off := 2, int64(143400)
+	st := kinds.Stats{Scanned: true, Bytes: 10, Records: 7, Lost: 1, Format: "csv", Encoding: "utf-8",
+		Lacks:        []string{"rendered messages only: no record ids"},
+		Problems:     []kinds.Problem{{Line: 9, Message: "row cut short"}, {Chunk: &chunk, Offset: &off, Record: 5, Message: "bad record"}},
+		ProblemCount: 4, Warnings: []kinds.Problem{{Line: 1, Message: "times read as UTC"}}}
+	var sum report.Summary
+	addFile(&sum, "a.csv", fakeKind{}, &st)
+	f := sum.Files[0]
+	if sum.Inputs != 1 || sum.Records != 7 || sum.Lost != 1 || sum.Bytes != 10 || f.Kind != "export" ||
+		f.Noun.Many != "event exports" || f.Dialect != "csv" || f.Problems != 4 || !slices.Equal(f.Lacks, st.Lacks) {
+		t.Errorf("summary %+v", sum)
+	}
+	wantErrors := []report.Error{{File: "a.csv", Line: 9, Message: "row cut short"},
+		{File: "a.csv", Chunk: &chunk, Offset: &off, Record: 5, Message: "bad record"},
+		{File: "a.csv", Message: "2 more problems in this file are not listed"}}
+	wantWarnings := []report.Error{{File: "a.csv", Line: 1, Message: "times read as UTC"},
+		{File: "a.csv", Message: "csv: rendered messages only: no record ids"}}
+	if !reflect.DeepEqual(sum.Errors, wantErrors) || !reflect.DeepEqual(sum.Warnings, wantWarnings) {
+		t.Errorf("errors %+v\nwarnings %+v", sum.Errors, sum.Warnings)
+	}
+}
