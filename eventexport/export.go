@@ -88,9 +88,10 @@ const maxProblems = 100
 // Stats says what a read found and what the format could not give.
 type Stats struct {
 	Format   Format
-	Encoding Encoding
-	Bytes    int64 // bytes of decoded text read
+	Encoding string // as the summary shows it: "utf-16le (bom)"
+	Bytes    int64  // bytes of decoded text read
 	Records  int
+	Lost     int // events begun but broken or cut off, so not read
 	// Lacks says, one phrase each, what this export does not carry that an
 	// .evtx would ("no rendered messages").
 	Lacks    []string
@@ -140,7 +141,7 @@ func Read(name string, r io.Reader, emit func(*Record)) (Stats, error) {
 		return Stats{}, fmt.Errorf("%s: %w", name, err)
 	}
 	f, enc := sniff(head)
-	st := Stats{Format: f, Encoding: enc}
+	st := Stats{Format: f, Encoding: enc.String()}
 	switch f {
 	case EventViewerXML, EventXMLStream:
 		text, err := decoder(br, enc)
@@ -152,5 +153,5 @@ func Read(name string, r io.Reader, emit func(*Record)) (Stats, error) {
 	case Unknown:
 		return st, fmt.Errorf("%s: %w: its first text is neither an <Event> element nor a known export header", name, ErrNotExport)
 	}
-	return st, fmt.Errorf("%s: %w: it is a %s export; send the .evtx instead (Event Viewer \"Save All Events As\" .evtx, or wevtutil epl <log> <file>.evtx), or its XML (wevtutil qe <log> /f:xml)", name, ErrUnreadable, f)
+	return st, fmt.Errorf("%s: %w (%s); send the .evtx instead (Event Viewer \"Save All Events As\" .evtx, or wevtutil epl <log> <file>.evtx), or its XML (wevtutil qe <log> /f:xml)", name, ErrUnreadable, f)
 }

@@ -24,26 +24,31 @@ func readAll(t testing.TB, data []byte) ([]Record, Stats, error) {
 	return recs, st, err
 }
 
-// encode writes s in one of the encodings an export arrives in.
-func encode(t testing.TB, s string, e Encoding) []byte {
+// The encodings an export arrives in, by the names Stats.Encoding gives.
+var encodings = []string{"utf-8", "utf-8 (bom)", "utf-16le (bom)", "utf-16be (bom)", "utf-16le", "utf-16be", "windows-1252 (not utf-8)"}
+
+// encode writes s in the encoding named e.
+func encode(t testing.TB, s string, e string) []byte {
 	t.Helper()
 	var out []byte
 	var err error
 	switch e {
-	case UTF8:
+	case "utf-8":
 		return []byte(s)
-	case UTF8BOM:
+	case "utf-8 (bom)":
 		return append([]byte{0xEF, 0xBB, 0xBF}, s...)
-	case UTF16LE:
+	case "utf-16le (bom)":
 		out, err = unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder().Bytes([]byte(s))
-	case UTF16BE:
+	case "utf-16be (bom)":
 		out, err = unicode.UTF16(unicode.BigEndian, unicode.UseBOM).NewEncoder().Bytes([]byte(s))
-	case UTF16LENoBOM:
+	case "utf-16le":
 		out, err = unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM).NewEncoder().Bytes([]byte(s))
-	case UTF16BENoBOM:
+	case "utf-16be":
 		out, err = unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM).NewEncoder().Bytes([]byte(s))
-	case Windows1252:
+	case "windows-1252 (not utf-8)":
 		out, err = charmap.Windows1252.NewEncoder().Bytes([]byte(s))
+	default:
+		t.Fatalf("no encoding %q", e)
 	}
 	if err != nil {
 		t.Fatalf("encoding the sample as %v: %v", e, err)

@@ -13,8 +13,11 @@ func Sniff(head []byte) Format {
 	return f
 }
 
-func sniff(head []byte) (Format, Encoding) {
-	enc := sniffEncoding(head)
+func sniff(head []byte) (Format, textEncoding) {
+	enc, binary := sniffEncoding(head)
+	if binary {
+		return Unknown, enc
+	}
 	return formatOf(headText(head, enc)), enc
 }
 

@@ -38,7 +38,7 @@ func TestSniff(t *testing.T) {
 		{"", Unknown},
 	}
 	for _, tc := range tests {
-		for _, e := range []Encoding{UTF8, UTF8BOM, UTF16LE, UTF16LENoBOM, UTF16BE} {
+		for _, e := range encodings[:6] {
 			head := encode(t, tc.head, e)
 			if tc.head == "ElfFile\x00" || tc.head == "PK\x03\x04" {
 				head = []byte(tc.head) // binary formats come only as they are

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/extriage/extriage/evtx"
+	"github.com/extriage/extriage/textio"
 )
 
 // Caps on one event, so that a hostile export cannot grow memory: real
@@ -40,11 +41,22 @@ func readXML(name string, text io.Reader, st *Stats, emit func(*Record)) error {
 		if err == nil {
 			break
 		}
-		if t.ioErr != nil {
-			return fmt.Errorf("%s: %w", name, t.ioErr)
-		}
 		pr := Problem{File: name, Line: t.line, Offset: t.off}
-		lost := p.inEvent()
+		if t.ioErr != nil {
+			if !errors.Is(t.ioErr, textio.ErrEncoding) {
+				return fmt.Errorf("%s: %w", name, t.ioErr)
+			}
+			// UTF-16 cut in a character: the text ends here.
+			if p.inEvent() {
+				st.Lost++
+			}
+			pr.Message = p.damage(io.ErrUnexpectedEOF, resynced) + " (" + t.ioErr.Error() + ")"
+			st.problem(pr)
+			break
+		}
+		if p.inEvent() {
+			st.Lost++
+		}
 		pr.Message = p.damage(err, resynced)
 		p.reset()
 		skipped, found := t.skipTo("Event")
@@ -53,7 +65,7 @@ func readXML(name string, text io.Reader, st *Stats, emit func(*Record)) error {
 			// a stray end tag between events after a resync: nothing lost
 		case found:
 			pr.Message += fmt.Sprintf("; %d bytes skipped to the next <Event>", skipped)
-		case lost || skipped > 0:
+		case skipped > 0:
 			pr.Message += "; nothing readable follows"
 		}
 		if pr.Message != "" {
@@ -64,10 +76,9 @@ func readXML(name string, text io.Reader, st *Stats, emit func(*Record)) error {
 		}
 		resynced = true
 	}
+	// Nothing is lacking: an XML export carries all an .evtx does (and a
+	// rendered message more, with RenderingInfo).
 	st.Bytes = t.off
-	if st.Records > 0 && p.rendered == 0 {
-		st.Lacks = append(st.Lacks, "no rendered messages (exported without RenderingInfo)")
-	}
 	return nil
 }
 
@@ -140,18 +151,17 @@ type eventParser struct {
 	st   *Stats
 	emit func(*Record)
 
-	rec      Record
-	depth    int // 0 outside an event, 1 on <Event>'s own level
-	open     int // elements open in this decoder, events or not
-	sec      section
-	field    string // the System or RenderingInfo child being read
-	text     []byte // its text
-	message  []byte
-	hasMsg   bool
-	frames   []frame
-	budget   int  // text bytes this event may still take
-	cut      bool // the event hit a cap
-	rendered int  // events that had a RenderingInfo message
+	rec     Record
+	depth   int // 0 outside an event, 1 on <Event>'s own level
+	open    int // elements open in this decoder, events or not
+	sec     section
+	field   string // the System or RenderingInfo child being read
+	text    []byte // its text
+	message []byte
+	hasMsg  bool
+	frames  []frame
+	budget  int  // text bytes this event may still take
+	cut     bool // the event hit a cap
 }
 
 func (p *eventParser) inEvent() bool { return p.depth > 0 }
@@ -342,7 +352,6 @@ func (p *eventParser) systemTime(s string) time.Time {
 
 func (p *eventParser) finish() {
 	if p.hasMsg {
-		p.rendered++
 		p.value("Message", string(p.message))
 	}
 	if p.cut {

@@ -1,0 +1,110 @@
+package scan
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/text/encoding/unicode"
+)
+
+// xmlShapes are the ways an .evtx rendered as a stream of <Event> elements
+// arrives: as wevtutil qe /f:xml writes it, inside Event Viewer's
+// <Events> with its declaration, and as UTF-16 (wevtutil /uni:true).
+var xmlShapes = []struct {
+	name string
+	make func(events []byte) []byte
+}{
+	{"wevtutil-stream.xml", func(ev []byte) []byte { return ev }},
+	{"event-viewer.xml", func(ev []byte) []byte {
+		out := []byte("\xEF\xBB\xBF<?xml version=\"1.0\" encoding=\"utf-8\" standalone=\"yes\"?>\r\n<Events>")
+		return append(append(out, ev...), "</Events>"...)
+	}},
+	{"wevtutil-uni.xml", func(ev []byte) []byte {
+		out, err := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder().Bytes(ev)
+		if err != nil {
+			panic(err)
+		}
+		return out
+	}},
+}
+
+// An XML export of each .evtx fixture, in every shape, gives the incidents
+// the .evtx gives: same patterns, keys, fields, counts, first and last
+// times, and the same servers. The XML is rendered by libevtx's evtxexport,
+// whose -f xml output is a stream of <Event> elements as wevtutil writes.
+func TestRunEventExports(t *testing.T) {
+	if _, err := exec.LookPath("evtxexport"); err != nil {
+		t.Skip("evtxexport (libevtx-utils) is not installed; it renders the fixtures as XML for this test")
+	}
+	m := matcher(t)
+	stopped := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	files, _ := filepath.Glob(filepath.Join(fixtures, "evtx", "*", "*", "*.evtx"))
+	if len(files) == 0 {
+		t.Fatal("no .evtx fixtures")
+	}
+	incidents := 0
+	for _, f := range files {
+		if strings.Contains(f, "damaged-") {
+			continue // evtxexport reads less of a damaged file than extriage does
+		}
+		out, err := exec.Command("evtxexport", "-f", "xml", f).Output()
+		i := bytes.IndexByte(out, '<')
+		if err != nil || i < 0 {
+			t.Fatalf("evtxexport %s: %v", f, err)
+		}
+		events := out[i:] // evtxexport prints its version first
+		want := Run(Config{Paths: []string{f}, Matcher: m, Now: func() time.Time { return stopped }})
+		incidents += len(want.Incidents)
+		dir := t.TempDir()
+		for _, shape := range xmlShapes {
+			path := filepath.Join(dir, shape.name)
+			if err := os.WriteFile(path, shape.make(events), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			got := Run(Config{Paths: []string{path}, Matcher: m, Now: func() time.Time { return stopped }})
+			name := filepath.Base(filepath.Dir(filepath.Dir(f))) + "/" + shape.name
+			if got.Summary.Inputs != 1 || got.Summary.Partial || got.Summary.Records != want.Summary.Records {
+				t.Errorf("%s: %d inputs, %d records (want %d), partial %v, errors %+v", name,
+					got.Summary.Inputs, got.Summary.Records, want.Summary.Records, got.Summary.Partial, got.Summary.Errors)
+			}
+			if g, w := incidentsText(got), incidentsText(want); g != w {
+				t.Errorf("%s: incidents\n%s\nwant (from the .evtx)\n%s", name, g, w)
+			}
+			if g, w := fmt.Sprint(got.Summary.Servers), fmt.Sprint(want.Summary.Servers); g != w {
+				t.Errorf("%s: servers %s; want %s", name, g, w)
+			}
+			if kind := got.Summary.Files[0].Kind; kind != "export" {
+				t.Errorf("%s: read as %q", name, kind)
+			}
+			for _, in := range got.Incidents {
+				if e := in.Evidence[0]; e.Line < 1 || e.File != path {
+					t.Errorf("%s: evidence %+v does not cite the export's line", name, e)
+				}
+			}
+		}
+	}
+	if incidents == 0 {
+		t.Error("no fixture gave an incident: nothing was compared")
+	}
+}
+
+// incidentsText renders what an export must reproduce of a scan's
+// incidents, and the record ids of their evidence.
+func incidentsText(res *Result) string {
+	var b strings.Builder
+	for _, in := range res.Incidents {
+		fmt.Fprintf(&b, "%s %s count=%d %s..%s fields=%v records=", in.Pattern, in.Key, in.Count,
+			in.FirstSeen.Format(time.RFC3339Nano), in.LastSeen.Format(time.RFC3339Nano), in.Fields)
+		for _, e := range in.Evidence {
+			fmt.Fprintf(&b, "%d,", e.Record)
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
