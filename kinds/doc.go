@@ -11,7 +11,6 @@
 // See "Adding an input kind" in docs/design.md.
 //
 // The readers themselves live in their own packages (evtx, trace,
-// eventexport): a kind
-// only adapts one to this interface, so the readers keep their own API,
-// options and statistics.
+// eventexport): a kind only adapts one to this interface, so the readers
+// keep their own API, options and statistics.
 package kinds

@@ -1,0 +1,87 @@
+package eventexport
+
+import (
+	"bytes"
+	"io"
+	"runtime"
+	"testing"
+)
+
+// exportStream generates an XML export of n events as it is read, so that
+// a large one costs the test no memory of its own: Event Viewer's
+// declaration and <Events> root, then events in the shape of haEvent.
+type exportStream struct {
+	n, i int
+	buf  bytes.Buffer
+	done bool
+}
+
+func (s *exportStream) Read(p []byte) (int, error) {
+	for s.buf.Len() < len(p) && !s.done {
+		switch {
+		case s.i == 0:
+			s.buf.WriteString("<?xml version=\"1.0\" encoding=\"utf-8\" standalone=\"yes\"?>\r\n<Events>")
+		case s.i > s.n:
+			s.buf.WriteString("</Events>")
+			s.done = true
+		default:
+			s.buf.WriteString(haEvent(s.i, "EXCH1"))
+			s.buf.WriteString("\r\n")
+		}
+		s.i++
+	}
+	if s.buf.Len() == 0 {
+		return 0, io.EOF
+	}
+	return s.buf.Read(p)
+}
+
+// eventBytes is the size of one generated event, for b.SetBytes.
+var eventBytes = int64(len(haEvent(1, "EXCH1")) + 2)
+
+// BenchmarkReadXML reports MB/s of XML read into events; compare with
+// evtx's BenchmarkGenerated on the same machine.
+func BenchmarkReadXML(b *testing.B) {
+	const events = 20000
+	data, err := io.ReadAll(&exportStream{n: events})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		st, err := Read("bench", bytes.NewReader(data), func(*Record) {})
+		if err != nil || st.Records != events {
+			b.Fatalf("%d records, %v", st.Records, err)
+		}
+	}
+	b.ReportMetric(float64(events)*float64(b.N)/b.Elapsed().Seconds(), "records/s")
+}
+
+// TestXMLMemoryFlat reads a 64 MiB export and checks, at points along the
+// way, that the live heap stays within a few MiB: memory follows the caps,
+// not the input.
+func TestXMLMemoryFlat(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads 64 MiB")
+	}
+	events := int((64 << 20) / eventBytes)
+	var ms runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	base, peak := ms.HeapAlloc, uint64(0)
+	n := 0
+	st, err := Read("big", &exportStream{n: events}, func(*Record) {
+		if n++; n%(events/8) == 0 {
+			runtime.GC()
+			runtime.ReadMemStats(&ms)
+			peak = max(peak, ms.HeapAlloc)
+		}
+	})
+	if err != nil || st.Records != events || st.Damaged() {
+		t.Fatalf("%d records of %d, %v, %v", st.Records, events, err, st.Problems)
+	}
+	if grown := int64(peak) - int64(base); grown > 4<<20 {
+		t.Errorf("the live heap grew by %d KiB while reading %d MiB", grown>>10, st.Bytes>>20)
+	}
+}
