@@ -50,7 +50,7 @@ func BenchmarkReadXML(b *testing.B) {
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {
-		st, err := Read("bench", bytes.NewReader(data), func(*Record) {})
+		st, err := Read("bench", bytes.NewReader(data), Options{}, func(*Record) {})
 		if err != nil || st.Records != events {
 			b.Fatalf("%d records, %v", st.Records, err)
 		}
@@ -71,7 +71,7 @@ func TestXMLMemoryFlat(t *testing.T) {
 	runtime.ReadMemStats(&ms)
 	base, peak := ms.HeapAlloc, uint64(0)
 	n := 0
-	st, err := Read("big", &exportStream{n: events}, func(*Record) {
+	st, err := Read("big", &exportStream{n: events}, Options{}, func(*Record) {
 		if n++; n%(events/8) == 0 {
 			runtime.GC()
 			runtime.ReadMemStats(&ms)

@@ -8,6 +8,11 @@
 // and every value is capped, so memory is bounded by those caps and not by
 // the size of the export.
 //
+// Read so far: Event Viewer's and wevtutil's XML (and saved ToXml()
+// strings), and Get-WinEvent | Export-Csv. The other formats of
+// event-exports.md are recognised, and refused with a sentence saying
+// what to send instead.
+//
 // Formats differ in what survived the export: an XML export keeps record
 // ids and values by name, a CSV only the rendered message. [Stats] names
 // the format, says what it cannot give, and lists damage (a truncated file,

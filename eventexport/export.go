@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"github.com/extriage/extriage/evtx"
+	"github.com/extriage/extriage/trace"
 )
 
 // Format names a kind of event export.
@@ -57,7 +59,9 @@ func (f Format) String() string {
 }
 
 // Readable tells whether Read can read records of this format.
-func (f Format) Readable() bool { return f == EventViewerXML || f == EventXMLStream }
+func (f Format) Readable() bool {
+	return f == EventViewerXML || f == EventXMLStream || f == WinEventCSV
+}
 
 // Record is one event read from an export, with where it starts.
 type Record struct {
@@ -94,7 +98,10 @@ type Stats struct {
 	Lost     int // events begun but broken or cut off, so not read
 	// Lacks says, one phrase each, what this export does not carry that an
 	// .evtx would ("no rendered messages").
-	Lacks    []string
+	Lacks []string
+	// Warnings say what had to be assumed, with nothing lost: times read
+	// as UTC, a guessed day/month order.
+	Warnings []string
 	Problems []Problem
 	// MoreProblems counts problems beyond the first maxProblems.
 	MoreProblems int
@@ -119,14 +126,24 @@ var ErrNotExport = errors.New("not an event-log export")
 // recognises but cannot read yet.
 var ErrUnreadable = errors.New("an event-log export this version cannot read")
 
+// Options say how to read what an export does not say itself.
+type Options struct {
+	// Location is the zone of local times written without one (CSV
+	// exports); nil reads them as UTC, and Stats.Warnings says so.
+	Location *time.Location
+	// DateOrder is the day/month order of culture-formatted dates;
+	// trace.DateAuto proves it from the file, or assumes it with a warning.
+	DateOrder trace.DateOrder
+}
+
 // ReadFile reads the export at path; see [Read].
-func ReadFile(path string, emit func(*Record)) (Stats, error) {
+func ReadFile(path string, opts Options, emit func(*Record)) (Stats, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return Stats{}, err
 	}
 	defer f.Close()
-	return Read(path, f, emit)
+	return Read(path, f, opts, emit)
 }
 
 // Read recognises the export in r from its first bytes and streams its
@@ -134,7 +151,7 @@ func ReadFile(path string, emit func(*Record)) (Stats, error) {
 // and problems. emit's *Record is reused: copy what must outlive the call.
 // Damage is reported in Stats.Problems and the read goes on; an error is
 // returned only for input that is not a readable export, or a failure of r.
-func Read(name string, r io.Reader, emit func(*Record)) (Stats, error) {
+func Read(name string, r io.Reader, opts Options, emit func(*Record)) (Stats, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	head, err := br.Peek(sniffLen)
 	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
@@ -143,14 +160,19 @@ func Read(name string, r io.Reader, emit func(*Record)) (Stats, error) {
 	f, enc := sniff(head)
 	st := Stats{Format: f, Encoding: enc.String()}
 	switch f {
-	case EventViewerXML, EventXMLStream:
+	case EventViewerXML, EventXMLStream, WinEventCSV:
 		text, err := decoder(br, enc)
 		if err != nil {
 			return st, fmt.Errorf("%s: %w", name, err)
 		}
-		err = readXML(name, text, &st, emit)
-		return st, err
+		if f == WinEventCSV {
+			return st, readWinEventCSV(name, text, opts, &st, emit)
+		}
+		return st, readXML(name, text, &st, emit)
 	case Unknown:
+		if _, binary := sniffEncoding(head); binary {
+			return st, fmt.Errorf("%s: %w: it holds NUL bytes, so it is binary data, not text", name, ErrNotExport)
+		}
 		return st, fmt.Errorf("%s: %w: its first text is neither an <Event> element nor a known export header", name, ErrNotExport)
 	}
 	return st, fmt.Errorf("%s: %w (%s); send the .evtx instead (Event Viewer \"Save All Events As\" .evtx, or wevtutil epl <log> <file>.evtx), or its XML (wevtutil qe <log> /f:xml)", name, ErrUnreadable, f)

@@ -2,6 +2,7 @@ package eventexport
 
 import (
 	"bytes"
+	"errors"
 	"strings"
 	"testing"
 )
@@ -18,7 +19,7 @@ func FuzzReadXML(f *testing.F) {
 	f.Add(encode(f, haEvent(3, "EXCH3"), "utf-16le (bom)"))
 	f.Add(encode(f, haEvent(4, "EXCH4"), "utf-16le"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		st, err := Read("fuzz", bytes.NewReader(data), func(r *Record) {
+		st, err := Read("fuzz", bytes.NewReader(data), Options{}, func(r *Record) {
 			if r.File != "fuzz" || r.Line < 1 {
 				t.Fatalf("record without file or line: %+v", r)
 			}
@@ -40,7 +41,7 @@ func FuzzReadXML(f *testing.F) {
 			return
 		}
 		var first *Record
-		if _, err := Read("fuzz", strings.NewReader(prefix+string(data)), func(r *Record) {
+		if _, err := Read("fuzz", strings.NewReader(prefix+string(data)), Options{}, func(r *Record) {
 			if first == nil {
 				c := *r
 				first = &c
@@ -50,6 +51,38 @@ func FuzzReadXML(f *testing.F) {
 		}
 		if first == nil || first.RecordID != 9 || len(first.Values) != 4 {
 			t.Fatalf("the intact first event was not read whole: %+v", first)
+		}
+	})
+}
+
+// FuzzReadCSV feeds arbitrary rows after a Get-WinEvent | Export-Csv
+// header: no panic, every record and problem placed, and every row the
+// input holds either read or named.
+func FuzzReadCSV(f *testing.F) {
+	f.Add([]byte(winEventRow(",", sysmonRow("5/31/2026 4:36:21 PM", 1657))))
+	f.Add([]byte(winEventRow(",", sysmonRow("31.05.2026 16:36:21", 1)) + winEventRow(",", sysmonRow("3/4/2026 1:00:00 PM", 2))))
+	f.Add([]byte(`"unterminated,"5"` + "\r\n"))
+	f.Add([]byte("\"a\"\"b\",\"\"\"\r\n\r\n,,,\n"))
+	header := winEventCSV(false, ",")
+	f.Fuzz(func(t *testing.T, rows []byte) {
+		st, err := Read("fuzz", strings.NewReader(header+string(rows)), Options{}, func(r *Record) {
+			if r.File != "fuzz" || r.Line < 2 {
+				t.Fatalf("record without file or line: %+v", r)
+			}
+		})
+		if err != nil && !(errors.Is(err, ErrNotExport) && strings.Contains(err.Error(), "NUL bytes")) {
+			t.Fatalf("a CSV with a valid header: %v", err)
+		}
+		if err != nil {
+			return
+		}
+		if st.Format != WinEventCSV || st.Records < 0 || st.Lost < 0 {
+			t.Fatalf("stats %+v", st)
+		}
+		for _, p := range st.Problems {
+			if p.File != "fuzz" || p.Message == "" || p.Line < 2 {
+				t.Fatalf("problem without file, line or message: %+v", p)
+			}
 		}
 	})
 }

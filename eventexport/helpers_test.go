@@ -15,8 +15,14 @@ import (
 // readAll reads an export held in memory and keeps copies of its records.
 func readAll(t testing.TB, data []byte) ([]Record, Stats, error) {
 	t.Helper()
+	return readWith(t, data, Options{})
+}
+
+// readWith reads as readAll does, with options.
+func readWith(t testing.TB, data []byte, opts Options) ([]Record, Stats, error) {
+	t.Helper()
 	var recs []Record
-	st, err := Read("sample", bytes.NewReader(data), func(r *Record) {
+	st, err := Read("sample", bytes.NewReader(data), opts, func(r *Record) {
 		c := *r
 		c.Values = append([]evtxValue(nil), r.Values...)
 		recs = append(recs, c)

@@ -29,7 +29,8 @@ func (exportKind) Read(src Source, opts Options, emit func(*patterns.Record)) (S
 	cr := &countingReader{r: r}
 	servers := Spans{}
 	var rec patterns.Record
-	st, err := eventexport.Read(src.Name, cr, func(er *eventexport.Record) {
+	eo := eventexport.Options{Location: opts.Location, DateOrder: opts.DateOrder}
+	st, err := eventexport.Read(src.Name, cr, eo, func(er *eventexport.Record) {
 		ev := &er.Event
 		servers.Add(ev.Computer, ev.Time, !ev.Time.IsZero())
 		if opts.Prefilter != nil && !opts.Prefilter.Wants(ev.Channel, ev.Provider, ev.EventID) {
@@ -49,6 +50,9 @@ func exportStats(st eventexport.Stats, bytes int64, servers Spans, err error) St
 		ProblemCount: len(st.Problems) + st.MoreProblems, Servers: servers}
 	for _, p := range st.Problems {
 		out.Problems = append(out.Problems, Problem{Line: p.Line, Message: p.Message})
+	}
+	for _, w := range st.Warnings {
+		out.Warnings = append(out.Warnings, Problem{Message: w})
 	}
 	return out
 }

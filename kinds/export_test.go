@@ -71,3 +71,35 @@ func TestExportRead(t *testing.T) {
 		t.Errorf("a format not read yet: %+v, %v", st, err)
 	}
 }
+
+// A Get-WinEvent | Export-Csv row keeps only the rendered message: the
+// catalog's message template reads the fields back from it, and the hit
+// cites the row's line.
+func TestExportCSVMessageFields(t *testing.T) {
+	cat, err := patterns.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := patterns.Compile(cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The 738 message as the catalog's template words it; the values are ours.
+	msg := `Replay Lag Manager suppressed a request to disable replay lag for database copy 'DB1\SERVER3' after a suppression interval of 1.00:00:00. Disable Reason: There were database availability check failures for database 'DB1' that may be lowering its availability. Availability Count: 2. Expected Availability Count: 3.`
+	csv := "\"Message\",\"Id\",\"Version\",\"Qualifiers\",\"Level\",\"RecordId\",\"ProviderName\",\"LogName\",\"MachineName\",\"TimeCreated\",\"Properties\"\r\n" +
+		`"` + msg + `","738","0",,"3","48211","Microsoft-Exchange-HighAvailability","Microsoft-Exchange-HighAvailability/Operational","SERVER3.contoso.com","2/12/2024 6:00:00 AM","System.Collections.Generic.List` + "`" + `1[System.Diagnostics.Eventing.Reader.EventProperty]"` + "\r\n"
+	var hits []patterns.Hit
+	st, err := Export.Read(stringSource("ha.csv", csv), Options{Prefilter: m}, func(r *patterns.Record) {
+		hits = append(hits, m.Match(r)...)
+	})
+	if err != nil || st.Records != 1 || st.Format != "Get-WinEvent | Export-Csv" || len(st.Lacks) != 1 || len(st.Warnings) != 2 {
+		t.Fatalf("stats %+v, %v", st, err)
+	}
+	if len(hits) != 1 {
+		t.Fatalf("%d hits; want the 738", len(hits))
+	}
+	h := hits[0]
+	if h.Fields["database"] != "DB1" || h.Fields["server"] != "SERVER3" || h.RecordID != 48211 || h.Line != 2 {
+		t.Errorf("hit %+v", h)
+	}
+}
