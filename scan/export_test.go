@@ -108,3 +108,44 @@ func incidentsText(res *Result) string {
 	}
 	return b.String()
 }
+
+// The generator's exports of the .evtx fixtures (fixtures/exports, written
+// by fixtures/gen from the same stories) give the incidents, counts,
+// first/last times, evidence records and servers of their .evtx; the
+// truncated one keeps every event but the cut one and says where it broke.
+func TestRunGeneratedExports(t *testing.T) {
+	m := matcher(t)
+	stopped := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	files, _ := filepath.Glob(filepath.Join(fixtures, "exports", "*", "*", "*.xml"))
+	if len(files) < 19 {
+		t.Fatalf("%d generated exports; the generator writes 19", len(files))
+	}
+	incidents := 0
+	for _, path := range files {
+		rel, _ := filepath.Rel(filepath.Join(fixtures, "exports"), path)
+		base, shape, _ := strings.Cut(filepath.Base(rel), ".")
+		evtxPath := filepath.Join(fixtures, "evtx", filepath.Dir(rel), base+".evtx")
+		want := Run(Config{Paths: []string{evtxPath}, Matcher: m, Now: func() time.Time { return stopped }})
+		got := Run(Config{Paths: []string{path}, Matcher: m, Now: func() time.Time { return stopped }})
+		s := got.Summary
+		if shape == "truncated.xml" {
+			if s.Records != want.Summary.Records-1 || s.Lost != 1 || !s.Partial || len(s.Errors) != 1 || !strings.Contains(s.Errors[0].Message, "truncated") || s.Errors[0].Line == 0 {
+				t.Errorf("%s: %d records of %d, %d lost, partial %v, errors %+v", rel, s.Records, want.Summary.Records, s.Lost, s.Partial, s.Errors)
+			}
+			continue
+		}
+		incidents += len(want.Incidents)
+		if s.Inputs != 1 || s.Partial || s.Records != want.Summary.Records || s.Files[0].Kind != "export" {
+			t.Errorf("%s: %d inputs, %d records (want %d), partial %v, errors %+v", rel, s.Inputs, s.Records, want.Summary.Records, s.Partial, s.Errors)
+		}
+		if g, w := incidentsText(got), incidentsText(want); g != w {
+			t.Errorf("%s: incidents\n%s\nwant (from the .evtx)\n%s", rel, g, w)
+		}
+		if g, w := fmt.Sprint(s.Servers), fmt.Sprint(want.Summary.Servers); g != w {
+			t.Errorf("%s: servers %s; want %s", rel, g, w)
+		}
+	}
+	if incidents == 0 {
+		t.Error("no fixture gave an incident: nothing was compared")
+	}
+}
