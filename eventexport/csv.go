@@ -1,6 +1,7 @@
 package eventexport
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -12,30 +13,75 @@ import (
 	"github.com/extriage/extriage/trace"
 )
 
-// lackWinEventCSV is what Get-WinEvent | Export-Csv loses: Properties
-// becomes a type name, so every EventData/UserData value is gone and only
-// the rendered message is left to read fields from (§3a).
-const lackWinEventCSV = "Properties lost by Export-Csv: fields read from the message"
+// psColumns says where a PowerShell Export-Csv of event objects keeps
+// each System field, by header name (never by position).
+type psColumns struct {
+	message, id, level, record, provider, channel, computer, time string
+	// levelOf reads the level column; nil for none.
+	levelOf func(string) (uint8, bool)
+	// lack is what Export-Csv lost of this object's values.
+	lack string
+}
 
-// readWinEventCSV streams Get-WinEvent | Export-Csv (§3a): Windows
+// Get-WinEvent | Export-Csv (§3a): Properties becomes a type name, so
+// every EventData/UserData value is gone and only the rendered message is
+// left to read fields from. Level is the number; LevelDisplayName,
+// TaskDisplayName and OpcodeDisplayName are localised and never read.
+var winEventColumns = psColumns{message: "Message", id: "Id", level: "Level", record: "RecordId",
+	provider: "ProviderName", channel: "LogName", computer: "MachineName", time: "TimeCreated",
+	levelOf: numericLevel, lack: "Properties lost by Export-Csv: fields read from the message"}
+
+// Get-EventLog | Export-Csv (§4): ReplacementStrings becomes
+// System.String[]; Index is the record number; EventID the low 16 bits of
+// InstanceId; the log is only in the #TYPE line; EntryType is an enum name.
+var eventLogColumns = psColumns{message: "Message", id: "EventID", level: "EntryType", record: "Index",
+	provider: "Source", computer: "MachineName", time: "TimeGenerated",
+	levelOf: entryTypeLevel, lack: "ReplacementStrings lost by Export-Csv: fields read from the message"}
+
+func numericLevel(s string) (uint8, bool) {
+	n, err := strconv.ParseUint(s, 10, 8)
+	return uint8(n), err == nil
+}
+
+// entryTypeLevel maps EventLogEntryType to the level a classic event has
+// in an .evtx: Error 2, Warning 3, Information 4, audits 0.
+func entryTypeLevel(s string) (uint8, bool) {
+	switch s {
+	case "Error":
+		return 2, true
+	case "Warning":
+		return 3, true
+	case "Information":
+		return 4, true
+	case "SuccessAudit", "FailureAudit":
+		return 0, true
+	}
+	return 0, false
+}
+
+// readPSCSV streams a PowerShell Export-Csv of event objects: Windows
 // PowerShell 5.1 with or without its #TYPE line, PowerShell 7, any
-// delimiter -UseCulture picks. Columns are found by name in the header,
-// never by position. Each row gives an event with its record id, computer,
-// channel, provider, id and level, and the Message column as its one
-// value, named Message, from which the catalog's message templates read
-// the fields back. LevelDisplayName, TaskDisplayName and
-// OpcodeDisplayName are localised and never read.
-func readWinEventCSV(name string, text io.Reader, opts Options, st *Stats, emit func(*Record)) error {
+// delimiter -UseCulture picks. Each row gives an event with its record id,
+// computer, channel, provider, id and level, and the Message column as its
+// one value, named Message, from which the catalog's message templates
+// read the fields back.
+func readPSCSV(name string, text io.Reader, pc psColumns, opts Options, st *Stats, emit func(*Record)) error {
 	rr := textio.NewCSVReader(text, maxEventText)
-	cols, err := readCSVHeader(rr)
+	cols, typeLine, err := readCSVHeader(rr)
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
-	if _, ok := cols["Message"]; !ok {
-		return fmt.Errorf("%s: %w: the header has no Message column", name, ErrNotExport)
+	if _, ok := cols[pc.message]; !ok {
+		return fmt.Errorf("%s: %w: the header has no %s column", name, ErrNotExport, pc.message)
 	}
-	st.Lacks = append(st.Lacks, lackWinEventCSV)
-	c := newClock(name, opts, st, emit)
+	st.Lacks = append(st.Lacks, pc.lack)
+	channel := ""
+	if pc.channel == "" {
+		if channel = typeLog(typeLine); channel == "" {
+			st.Lacks = append(st.Lacks, "no log name (exported without its #TYPE line)")
+		}
+	}
+	c := newClock(name, pc.time, opts, st, emit)
 	for {
 		row, err := rr.Next()
 		if err == io.EOF {
@@ -54,42 +100,58 @@ func readWinEventCSV(name string, text io.Reader, opts Options, st *Stats, emit 
 			continue
 		}
 		field := func(col string) string {
-			if i, ok := cols[col]; ok && i < len(row.Fields) {
+			if i, ok := cols[col]; ok && col != "" && i < len(row.Fields) {
 				return row.Fields[i]
 			}
 			return ""
 		}
-		rec := Record{Event: evtx.Event{File: name, Provider: field("ProviderName"), Channel: field("LogName"),
-			Computer: field("MachineName")}, Line: row.Line}
-		if n, err := strconv.ParseUint(field("Id"), 10, 32); err == nil {
+		rec := Record{Event: evtx.Event{File: name, Provider: field(pc.provider), Channel: cmp.Or(field(pc.channel), channel),
+			Computer: field(pc.computer)}, Line: row.Line}
+		if n, err := strconv.ParseUint(field(pc.id), 10, 32); err == nil {
 			rec.EventID = uint32(n)
 		}
-		if n, err := strconv.ParseUint(field("Level"), 10, 8); err == nil {
-			rec.Level = uint8(n)
+		if lv, ok := pc.levelOf(field(pc.level)); ok {
+			rec.Level = lv
 		}
-		if n, err := strconv.ParseUint(field("RecordId"), 10, 64); err == nil {
+		if n, err := strconv.ParseUint(field(pc.record), 10, 64); err == nil {
 			rec.RecordID = n
 		}
-		if msg := field("Message"); msg != "" {
+		if msg := field(pc.message); msg != "" {
 			rec.Values = []evtx.Value{{Name: "Message", Value: msg}}
 		}
-		c.add(&rec, field("TimeCreated"))
+		c.add(&rec, field(pc.time))
 	}
 	c.end()
 	return nil
 }
 
-// readCSVHeader reads the header, after an optional #TYPE line, sets the
-// delimiter from it, and returns each column's index by name.
-func readCSVHeader(rr *textio.CSVReader) (map[string]int, error) {
+// typeLog is the log of a Get-EventLog #TYPE line,
+// "#TYPE System.Diagnostics.EventLogEntry#system/<source>/<id>" (§4),
+// as the admin typed it; "" if the line has none.
+func typeLog(line string) string {
+	_, rest, ok := strings.Cut(line, "EventLogEntry#")
+	if !ok {
+		return ""
+	}
+	log, _, _ := strings.Cut(rest, "/")
+	return strings.TrimSpace(log)
+}
+
+// readCSVHeader reads the header, after an optional #TYPE line (returned),
+// sets the delimiter from it, and returns each column's index by name.
+func readCSVHeader(rr *textio.CSVReader) (map[string]int, string, error) {
+	typeLine := ""
 	for {
 		line, term, _, ok := rr.PhysLine()
 		if !ok {
-			return nil, fmt.Errorf("%w: the export ends before its header", ErrNotExport)
+			return nil, "", fmt.Errorf("%w: the export ends before its header", ErrNotExport)
 		}
 		line = textio.TrimBOM(line)
 		if len(line) == 0 || line[0] == '#' {
-			continue // the #TYPE line of Windows PowerShell 5.1
+			if typeLine == "" {
+				typeLine = string(line) // the #TYPE line of Windows PowerShell 5.1
+			}
+			continue
 		}
 		rr.Delim = textio.SniffDelimiter(line)
 		head := rr.Split(rr.Line(), line, term)
@@ -97,7 +159,7 @@ func readCSVHeader(rr *textio.CSVReader) (map[string]int, error) {
 		for i, f := range head.Fields {
 			cols[strings.TrimSpace(f)] = i
 		}
-		return cols, nil
+		return cols, typeLine, nil
 	}
 }
 
@@ -116,6 +178,7 @@ const (
 // stats say so.
 type clock struct {
 	file    string
+	column  string // the time column, for messages
 	opts    Options
 	order   trace.DateOrder
 	st      *Stats
@@ -132,14 +195,14 @@ type held struct {
 	ok    bool
 }
 
-func newClock(file string, opts Options, st *Stats, emit func(*Record)) *clock {
-	return &clock{file: file, opts: opts, order: opts.DateOrder, st: st, emit: emit}
+func newClock(file, column string, opts Options, st *Stats, emit func(*Record)) *clock {
+	return &clock{file: file, column: column, opts: opts, order: opts.DateOrder, st: st, emit: emit}
 }
 
 func (c *clock) add(rec *Record, when string) {
 	stamp, ok := trace.ParseStamp(when)
 	if !ok && strings.TrimSpace(when) != "" {
-		c.st.problem(Problem{File: c.file, Line: rec.Line, Message: fmt.Sprintf("TimeCreated %q is not a time; the event is read without one", when)})
+		c.st.problem(Problem{File: c.file, Line: rec.Line, Message: fmt.Sprintf("%s %q is not a time; the event is read without one", c.column, when)})
 	}
 	if ok && c.order == trace.DateAuto {
 		if o := stamp.Proves(); o != trace.DateAuto {
@@ -196,7 +259,7 @@ func (c *clock) place(rec *Record, stamp trace.Stamp, ok bool) {
 		if t, valid := stamp.UTC(c.order, c.opts.Location); valid {
 			rec.Time = t
 		} else {
-			c.st.problem(Problem{File: c.file, Line: rec.Line, Message: "TimeCreated is not a date in the day/month order of this file; the event is read without a time"})
+			c.st.problem(Problem{File: c.file, Line: rec.Line, Message: c.column + " is not a date in the day/month order of this file; the event is read without a time"})
 		}
 	}
 	c.st.Records++

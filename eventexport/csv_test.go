@@ -82,7 +82,7 @@ func TestWinEventCSV(t *testing.T) {
 			if st.Format != WinEventCSV || st.Records != 1 || len(recs) != 1 || st.Damaged() || len(st.Warnings) != tc.warnings {
 				t.Fatalf("format %v, %d records, problems %v, warnings %q", st.Format, st.Records, st.Problems, st.Warnings)
 			}
-			if len(st.Lacks) != 1 || st.Lacks[0] != lackWinEventCSV {
+			if len(st.Lacks) != 1 || st.Lacks[0] != winEventColumns.lack {
 				t.Errorf("lacks %q", st.Lacks)
 			}
 			r := recs[0]
@@ -149,5 +149,46 @@ func TestWinEventCSVDamage(t *testing.T) {
 	recs, st, err = readAll(t, []byte(bad))
 	if err != nil || len(recs) != 3 || !recs[1].Time.IsZero() || len(st.Problems) != 1 || st.Problems[0].Line != 5 {
 		t.Fatalf("bad time: %d records, problems %v, %v", len(recs), st.Problems, err)
+	}
+}
+
+// §4's public sample: Get-EventLog System | Export-Csv on a ja-JP machine.
+// The first row is verbatim; the second is the sample's second row with
+// the fields the excerpt cuts filled in by us.
+const sampleEventLogCSV = `#TYPE System.Diagnostics.EventLogEntry#system/Microsoft-Windows-GroupPolicy/1500
+"EventID","MachineName","Data","Index","Category","CategoryNumber","EntryType","Message","Source","ReplacementStrings","InstanceId","TimeGenerated","TimeWritten","UserName","Site","Container"
+"1500","Example-PC","System.Byte[]","3365","(0)","0","Information","???? …","Microsoft-Windows-GroupPolicy","System.String[]","1500","2017/11/18 15:35:24","2017/11/18 15:35:24","NT AUTHORITY\SYSTEM",,
+"7040","Example-PC","System.Byte[]","3362","(0)","0","Information","Windows Modules Installer …","Service Control Manager","System.String[]","1073748864","2017/11/18 15:30:00","2017/11/18 15:30:00","NT AUTHORITY\SYSTEM",,
+`
+
+func TestEventLogCSV(t *testing.T) {
+	tokyo, err := time.LoadLocation("Asia/Tokyo")
+	if err != nil {
+		t.Skipf("no time zone database: %v", err)
+	}
+	recs, st, err := readWith(t, []byte(sampleEventLogCSV), Options{Location: tokyo})
+	if err != nil || st.Format != EventLogCSV || len(recs) != 2 || st.Damaged() || len(st.Warnings) != 0 {
+		t.Fatalf("format %v, %d records, problems %v, warnings %q, %v", st.Format, len(recs), st.Problems, st.Warnings, err)
+	}
+	if len(st.Lacks) != 1 || !strings.HasPrefix(st.Lacks[0], "ReplacementStrings lost") {
+		t.Errorf("lacks %q", st.Lacks)
+	}
+	want := []string{
+		"file=sample line=3 record=3365 time=2017-11-18T06:35:24Z computer=Example-PC channel=system provider=Microsoft-Windows-GroupPolicy id=1500 level=4",
+		"file=sample line=4 record=3362 time=2017-11-18T06:30:00Z computer=Example-PC channel=system provider=Service Control Manager id=7040 level=4",
+	}
+	for i, r := range recs {
+		if got := systemText(r); got != want[i] {
+			t.Errorf("got  %s\nwant %s", got, want[i])
+		}
+	}
+	if v := valuesText(recs[1].Values); v != "Message=Windows Modules Installer …\n" {
+		t.Errorf("values %q", v)
+	}
+	// Without the #TYPE line the log is unknown, and said to be.
+	_, rest, _ := strings.Cut(sampleEventLogCSV, "\n")
+	recs, st, err = readWith(t, []byte(rest), Options{Location: tokyo})
+	if err != nil || len(recs) != 2 || recs[0].Channel != "" || len(st.Lacks) != 2 || !strings.Contains(st.Lacks[1], "#TYPE") {
+		t.Errorf("without #TYPE: %d records, channel %q, lacks %q, %v", len(recs), recs[0].Channel, st.Lacks, err)
 	}
 }

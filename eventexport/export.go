@@ -60,7 +60,7 @@ func (f Format) String() string {
 
 // Readable tells whether Read can read records of this format.
 func (f Format) Readable() bool {
-	return f == EventViewerXML || f == EventXMLStream || f == WinEventCSV
+	return f == EventViewerXML || f == EventXMLStream || f == WinEventCSV || f == EventLogCSV
 }
 
 // Record is one event read from an export, with where it starts.
@@ -160,13 +160,16 @@ func Read(name string, r io.Reader, opts Options, emit func(*Record)) (Stats, er
 	f, enc := sniff(head)
 	st := Stats{Format: f, Encoding: enc.String()}
 	switch f {
-	case EventViewerXML, EventXMLStream, WinEventCSV:
+	case EventViewerXML, EventXMLStream, WinEventCSV, EventLogCSV:
 		text, err := decoder(br, enc)
 		if err != nil {
 			return st, fmt.Errorf("%s: %w", name, err)
 		}
-		if f == WinEventCSV {
-			return st, readWinEventCSV(name, text, opts, &st, emit)
+		switch f {
+		case WinEventCSV:
+			return st, readPSCSV(name, text, winEventColumns, opts, &st, emit)
+		case EventLogCSV:
+			return st, readPSCSV(name, text, eventLogColumns, opts, &st, emit)
 		}
 		return st, readXML(name, text, &st, emit)
 	case Unknown:

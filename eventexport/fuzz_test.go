@@ -56,15 +56,22 @@ func FuzzReadXML(f *testing.F) {
 }
 
 // FuzzReadCSV feeds arbitrary rows after a Get-WinEvent | Export-Csv
-// header: no panic, every record and problem placed, and every row the
-// input holds either read or named.
+// header, or Get-EventLog's: no panic, every record and problem placed.
 func FuzzReadCSV(f *testing.F) {
-	f.Add([]byte(winEventRow(",", sysmonRow("5/31/2026 4:36:21 PM", 1657))))
-	f.Add([]byte(winEventRow(",", sysmonRow("31.05.2026 16:36:21", 1)) + winEventRow(",", sysmonRow("3/4/2026 1:00:00 PM", 2))))
-	f.Add([]byte(`"unterminated,"5"` + "\r\n"))
-	f.Add([]byte("\"a\"\"b\",\"\"\"\r\n\r\n,,,\n"))
-	header := winEventCSV(false, ",")
-	f.Fuzz(func(t *testing.T, rows []byte) {
+	f.Add([]byte(winEventRow(",", sysmonRow("5/31/2026 4:36:21 PM", 1657))), false)
+	f.Add([]byte(winEventRow(",", sysmonRow("31.05.2026 16:36:21", 1))+winEventRow(",", sysmonRow("3/4/2026 1:00:00 PM", 2))), false)
+	f.Add([]byte(`"unterminated,"5"`+"\r\n"), false)
+	f.Add([]byte("\"a\"\"b\",\"\"\"\r\n\r\n,,,\n"), true)
+	_, eventLogRows, _ := strings.Cut(sampleEventLogCSV, "\n")
+	_, eventLogRows, _ = strings.Cut(eventLogRows, "\n")
+	f.Add([]byte(eventLogRows), true)
+	winEvent := winEventCSV(false, ",")
+	eventLog := strings.TrimSuffix(sampleEventLogCSV, eventLogRows)
+	f.Fuzz(func(t *testing.T, rows []byte, classic bool) {
+		header, want := winEvent, WinEventCSV
+		if classic {
+			header, want = eventLog, EventLogCSV
+		}
 		st, err := Read("fuzz", strings.NewReader(header+string(rows)), Options{}, func(r *Record) {
 			if r.File != "fuzz" || r.Line < 2 {
 				t.Fatalf("record without file or line: %+v", r)
@@ -76,7 +83,7 @@ func FuzzReadCSV(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if st.Format != WinEventCSV || st.Records < 0 || st.Lost < 0 {
+		if st.Format != want || st.Records < 0 || st.Lost < 0 {
 			t.Fatalf("stats %+v", st)
 		}
 		for _, p := range st.Problems {
