@@ -60,7 +60,11 @@ func (f Format) String() string {
 
 // Readable tells whether Read can read records of this format.
 func (f Format) Readable() bool {
-	return f == EventViewerXML || f == EventXMLStream || f == WinEventCSV || f == EventLogCSV
+	switch f {
+	case EventViewerXML, EventXMLStream, WinEventCSV, EventLogCSV, WevtutilText:
+		return true
+	}
+	return false
 }
 
 // Record is one event read from an export, with where it starts.
@@ -160,7 +164,7 @@ func Read(name string, r io.Reader, opts Options, emit func(*Record)) (Stats, er
 	f, enc := sniff(head)
 	st := Stats{Format: f, Encoding: enc.String()}
 	switch f {
-	case EventViewerXML, EventXMLStream, WinEventCSV, EventLogCSV:
+	case EventViewerXML, EventXMLStream, WinEventCSV, EventLogCSV, WevtutilText:
 		text, err := decoder(br, enc)
 		if err != nil {
 			return st, fmt.Errorf("%s: %w", name, err)
@@ -170,6 +174,8 @@ func Read(name string, r io.Reader, opts Options, emit func(*Record)) (Stats, er
 			return st, readPSCSV(name, text, winEventColumns, opts, &st, emit)
 		case EventLogCSV:
 			return st, readPSCSV(name, text, eventLogColumns, opts, &st, emit)
+		case WevtutilText:
+			return st, readWevtutilText(name, text, opts, &st, emit)
 		}
 		return st, readXML(name, text, &st, emit)
 	case Unknown:

@@ -93,3 +93,32 @@ func FuzzReadCSV(f *testing.F) {
 		}
 	})
 }
+
+// FuzzReadWevtutilText feeds arbitrary text after a first "Event[0]:"
+// block: no panic, every record and problem placed.
+func FuzzReadWevtutilText(f *testing.F) {
+	f.Add([]byte(sampleWevtutilText))
+	f.Add([]byte(haTextEvent(1, "2024-02-12T07:00:00.140") + "Event[2]:\r\n  Date: 31.12.2024 23:00:00\r\n  Description:"))
+	f.Add([]byte("Event[x]:\r\nEvent[4294967296]:\r\n  :\r\n  Event ID: -1\r\n"))
+	f.Fuzz(func(t *testing.T, rest []byte) {
+		st, err := Read("fuzz", strings.NewReader("Event[0]:\r\n"+string(rest)), Options{}, func(r *Record) {
+			if r.File != "fuzz" || r.Line < 1 || len(r.Values) > 1 {
+				t.Fatalf("record %+v", r)
+			}
+		})
+		if err != nil {
+			if strings.Contains(err.Error(), "NUL bytes") {
+				return
+			}
+			t.Fatalf("after a block start: %v", err)
+		}
+		if st.Format != WevtutilText || st.Records < 1 {
+			t.Fatalf("stats %+v", st)
+		}
+		for _, p := range st.Problems {
+			if p.File != "fuzz" || p.Message == "" || p.Line < 1 {
+				t.Fatalf("problem without file, line or message: %+v", p)
+			}
+		}
+	})
+}

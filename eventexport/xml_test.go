@@ -216,17 +216,17 @@ func TestXMLBadTime(t *testing.T) {
 // that is no export at all.
 func TestReadRefuses(t *testing.T) {
 	for in, want := range map[string]error{
-		"Event[0]:\r\n  Log Name: Application\r\n":            ErrUnreadable,
-		"Level,Date and Time,Source,Event ID,Task Category\n": ErrUnreadable,
+		"Level\tDate and Time\tSource\tEvent ID\tTask Category\n": ErrUnreadable,
+		"Level,Date and Time,Source,Event ID,Task Category\n":     ErrUnreadable,
 		"hello, world\n": ErrNotExport,
 		"":               ErrNotExport,
 		"ElfFile\x00":    ErrNotExport,
 	} {
 		_, _, err := readAll(t, []byte(in))
-		if !errors.Is(err, want) {
+		if err == nil || !errors.Is(err, want) {
 			t.Errorf("%q: %v; want %v", in, err, want)
 		}
-		if want == ErrUnreadable && !strings.Contains(err.Error(), "wevtutil epl") {
+		if want == ErrUnreadable && err != nil && !strings.Contains(err.Error(), "wevtutil epl") {
 			t.Errorf("%q: %v does not say what to send instead", in, err)
 		}
 	}

@@ -72,10 +72,10 @@ func TestExportRead(t *testing.T) {
 	}
 }
 
-// A Get-WinEvent | Export-Csv row keeps only the rendered message: the
-// catalog's message template reads the fields back from it, and the hit
-// cites the row's line.
-func TestExportCSVMessageFields(t *testing.T) {
+// A Get-WinEvent | Export-Csv row, or a wevtutil text block, keeps only
+// the rendered message: the catalog's message template reads the fields
+// back from it, and the hit cites the line.
+func TestExportMessageFields(t *testing.T) {
 	cat, err := patterns.Load()
 	if err != nil {
 		t.Fatal(err)
@@ -88,18 +88,31 @@ func TestExportCSVMessageFields(t *testing.T) {
 	msg := `Replay Lag Manager suppressed a request to disable replay lag for database copy 'DB1\SERVER3' after a suppression interval of 1.00:00:00. Disable Reason: There were database availability check failures for database 'DB1' that may be lowering its availability. Availability Count: 2. Expected Availability Count: 3.`
 	csv := "\"Message\",\"Id\",\"Version\",\"Qualifiers\",\"Level\",\"RecordId\",\"ProviderName\",\"LogName\",\"MachineName\",\"TimeCreated\",\"Properties\"\r\n" +
 		`"` + msg + `","738","0",,"3","48211","Microsoft-Exchange-HighAvailability","Microsoft-Exchange-HighAvailability/Operational","SERVER3.contoso.com","2/12/2024 6:00:00 AM","System.Collections.Generic.List` + "`" + `1[System.Diagnostics.Eventing.Reader.EventProperty]"` + "\r\n"
-	var hits []patterns.Hit
-	st, err := Export.Read(stringSource("ha.csv", csv), Options{Prefilter: m}, func(r *patterns.Record) {
-		hits = append(hits, m.Match(r)...)
-	})
-	if err != nil || st.Records != 1 || st.Format != "Get-WinEvent | Export-Csv" || len(st.Lacks) != 1 || len(st.Warnings) != 2 {
-		t.Fatalf("stats %+v, %v", st, err)
-	}
-	if len(hits) != 1 {
-		t.Fatalf("%d hits; want the 738", len(hits))
-	}
-	h := hits[0]
-	if h.Fields["database"] != "DB1" || h.Fields["server"] != "SERVER3" || h.RecordID != 48211 || h.Line != 2 {
-		t.Errorf("hit %+v", h)
+	// The same event as wevtutil qe /f:text writes it.
+	text := "Event[0]:\r\n  Log Name: Microsoft-Exchange-HighAvailability/Operational\r\n  Source: Microsoft-Exchange-HighAvailability\r\n" +
+		"  Date: 2024-02-12T06:00:00.140\r\n  Event ID: 738\r\n  Computer: SERVER3.contoso.com\r\n  Description:\r\n" + msg + "\r\n"
+	for _, tc := range []struct {
+		name, in, format string
+		record           uint64
+		line             int64
+		warnings         int
+	}{
+		{"ha.csv", csv, "Get-WinEvent | Export-Csv", 48211, 2, 2},
+		{"ha.txt", text, "wevtutil qe text", 0, 1, 1},
+	} {
+		var hits []patterns.Hit
+		st, err := Export.Read(stringSource(tc.name, tc.in), Options{Prefilter: m}, func(r *patterns.Record) {
+			hits = append(hits, m.Match(r)...)
+		})
+		if err != nil || st.Records != 1 || st.Format != tc.format || len(st.Lacks) == 0 || len(st.Warnings) != tc.warnings {
+			t.Fatalf("%s: stats %+v, %v", tc.name, st, err)
+		}
+		if len(hits) != 1 {
+			t.Fatalf("%s: %d hits; want the 738", tc.name, len(hits))
+		}
+		h := hits[0]
+		if h.Fields["database"] != "DB1" || h.Fields["server"] != "SERVER3" || h.RecordID != tc.record || h.Line != tc.line {
+			t.Errorf("%s: hit %+v", tc.name, h)
+		}
 	}
 }
