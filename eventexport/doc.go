@@ -9,9 +9,10 @@
 // the size of the export.
 //
 // Read so far: Event Viewer's and wevtutil's XML (and saved ToXml()
-// strings), Get-WinEvent and Get-EventLog | Export-Csv, and wevtutil qe
-// /f:text. The other formats of event-exports.md are recognised, and
-// refused with a sentence saying what to send instead.
+// strings), Get-WinEvent and Get-EventLog | Export-Csv, wevtutil qe
+// /f:text, and Get-WinEvent | ConvertTo-Json. The other formats of
+// event-exports.md (Event Viewer CSV and text, Export-Clixml) are
+// recognised, and refused with a sentence saying what to send instead.
 //
 // Formats differ in what survived the export: an XML export keeps record
 // ids and values by name, a CSV only the rendered message. [Stats] names

@@ -26,14 +26,14 @@ const (
 	// optionally inside a root element: wevtutil qe /f:xml or /f:RenderedXml
 	// (with /e:<root>), or saved $e.ToXml() strings (§2, §6).
 	EventXMLStream
+	WinEventCSV  // Get-WinEvent | Export-Csv (§3a)
+	EventLogCSV  // Get-EventLog | Export-Csv (§4)
+	WevtutilText // wevtutil qe /f:text (§2)
+	WinEventJSON // Get-WinEvent | ConvertTo-Json (§3b)
 	// The formats below are recognised so that the summary can name them,
 	// but are not read yet.
 	EventViewerCSV  // Event Viewer "Save as CSV" (§1b)
 	EventViewerText // Event Viewer "Save as Text (Tab delimited)" (§1b)
-	WevtutilText    // wevtutil qe /f:text (§2)
-	WinEventCSV     // Get-WinEvent | Export-Csv (§3a)
-	EventLogCSV     // Get-EventLog | Export-Csv (§4)
-	WinEventJSON    // Get-WinEvent | ConvertTo-Json (§3b)
 	CLIXML          // Export-Clixml of event objects (§5)
 	formatCount
 )
@@ -61,7 +61,7 @@ func (f Format) String() string {
 // Readable tells whether Read can read records of this format.
 func (f Format) Readable() bool {
 	switch f {
-	case EventViewerXML, EventXMLStream, WinEventCSV, EventLogCSV, WevtutilText:
+	case EventViewerXML, EventXMLStream, WinEventCSV, EventLogCSV, WevtutilText, WinEventJSON:
 		return true
 	}
 	return false
@@ -71,7 +71,8 @@ func (f Format) Readable() bool {
 type Record struct {
 	evtx.Event
 	// Line is the 1-based line of the text (after decoding) on which the
-	// record starts.
+	// record starts; 0 for JSON, whose reader does not count lines (the
+	// record id places it).
 	Line int64
 }
 
@@ -164,7 +165,7 @@ func Read(name string, r io.Reader, opts Options, emit func(*Record)) (Stats, er
 	f, enc := sniff(head)
 	st := Stats{Format: f, Encoding: enc.String()}
 	switch f {
-	case EventViewerXML, EventXMLStream, WinEventCSV, EventLogCSV, WevtutilText:
+	case EventViewerXML, EventXMLStream, WinEventCSV, EventLogCSV, WevtutilText, WinEventJSON:
 		text, err := decoder(br, enc)
 		if err != nil {
 			return st, fmt.Errorf("%s: %w", name, err)
@@ -176,6 +177,8 @@ func Read(name string, r io.Reader, opts Options, emit func(*Record)) (Stats, er
 			return st, readPSCSV(name, text, eventLogColumns, opts, &st, emit)
 		case WevtutilText:
 			return st, readWevtutilText(name, text, opts, &st, emit)
+		case WinEventJSON:
+			return st, readWinEventJSON(name, text, &st, emit)
 		}
 		return st, readXML(name, text, &st, emit)
 	case Unknown:

@@ -122,3 +122,27 @@ func FuzzReadWevtutilText(f *testing.F) {
 		}
 	})
 }
+
+// FuzzReadJSON feeds arbitrary JSON-ish text that sniffs as ConvertTo-Json
+// output: no panic, every problem placed and worded.
+func FuzzReadJSON(f *testing.F) {
+	f.Add([]byte(sampleJSON51))
+	f.Add([]byte(sampleJSON7))
+	f.Add([]byte("[" + sampleJSON7 + "," + sampleJSON7[:80]))
+	f.Add([]byte(`[{"Id":"x","ProviderName":1,"TimeCreated":"/Date(-1)/","Properties":[{"Value":{"a":[1]}},null,3]}]`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		st, err := Read("fuzz", bytes.NewReader(data), Options{}, func(r *Record) {
+			if r.File != "fuzz" {
+				t.Fatalf("record without file: %+v", r)
+			}
+		})
+		if err != nil || st.Format != WinEventJSON {
+			return
+		}
+		for _, p := range st.Problems {
+			if p.File != "fuzz" || p.Message == "" || p.Offset < 0 {
+				t.Fatalf("problem without file, place or message: %+v", p)
+			}
+		}
+	})
+}
