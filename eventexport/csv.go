@@ -122,6 +122,7 @@ func readPSCSV(name string, text io.Reader, pc psColumns, opts Options, st *Stat
 		c.add(&rec, field(pc.time))
 	}
 	c.end()
+	st.Bytes = rr.Offset()
 	return nil
 }
 

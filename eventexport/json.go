@@ -92,6 +92,7 @@ func readWinEventJSON(name string, text io.Reader, st *Stats, emit func(*Record)
 	if lost51 {
 		st.Lacks = append(st.Lacks, lackJSON51)
 	}
+	st.Bytes = dec.InputOffset()
 	return nil
 }
 

@@ -102,6 +102,7 @@ func readWevtutilText(name string, text io.Reader, opts Options, st *Stats, emit
 		st.problem(Problem{File: name, Line: rr.ErrLine(), Offset: rr.Offset(), Message: err.Error()})
 	}
 	c.end()
+	st.Bytes = rr.Offset()
 	return nil
 }
 
