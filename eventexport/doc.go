@@ -10,9 +10,10 @@
 //
 // Read so far: Event Viewer's and wevtutil's XML (and saved ToXml()
 // strings), Get-WinEvent and Get-EventLog | Export-Csv, wevtutil qe
-// /f:text, and Get-WinEvent | ConvertTo-Json. The other formats of
-// event-exports.md (Event Viewer CSV and text, Export-Clixml) are
-// recognised, and refused with a sentence saying what to send instead.
+// /f:text, Get-WinEvent | ConvertTo-Json, and Export-Clixml of
+// EventLogRecord and EventLogEntry objects. Event Viewer's CSV and text
+// (§1b) are recognised and refused with a sentence saying what to send
+// instead: they carry no log name, so no signature could match them.
 //
 // Formats differ in what survived the export: an XML export keeps record
 // ids and values by name, a CSV only the rendered message. [Stats] names

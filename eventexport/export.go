@@ -30,11 +30,11 @@ const (
 	EventLogCSV  // Get-EventLog | Export-Csv (§4)
 	WevtutilText // wevtutil qe /f:text (§2)
 	WinEventJSON // Get-WinEvent | ConvertTo-Json (§3b)
+	CLIXML       // Export-Clixml of event objects (§5)
 	// The formats below are recognised so that the summary can name them,
 	// but are not read yet.
 	EventViewerCSV  // Event Viewer "Save as CSV" (§1b)
 	EventViewerText // Event Viewer "Save as Text (Tab delimited)" (§1b)
-	CLIXML          // Export-Clixml of event objects (§5)
 	formatCount
 )
 
@@ -61,7 +61,7 @@ func (f Format) String() string {
 // Readable tells whether Read can read records of this format.
 func (f Format) Readable() bool {
 	switch f {
-	case EventViewerXML, EventXMLStream, WinEventCSV, EventLogCSV, WevtutilText, WinEventJSON:
+	case EventViewerXML, EventXMLStream, WinEventCSV, EventLogCSV, WevtutilText, WinEventJSON, CLIXML:
 		return true
 	}
 	return false
@@ -165,7 +165,7 @@ func Read(name string, r io.Reader, opts Options, emit func(*Record)) (Stats, er
 	f, enc := sniff(head)
 	st := Stats{Format: f, Encoding: enc.String()}
 	switch f {
-	case EventViewerXML, EventXMLStream, WinEventCSV, EventLogCSV, WevtutilText, WinEventJSON:
+	case EventViewerXML, EventXMLStream, WinEventCSV, EventLogCSV, WevtutilText, WinEventJSON, CLIXML:
 		text, err := decoder(br, enc)
 		if err != nil {
 			return st, fmt.Errorf("%s: %w", name, err)
@@ -179,6 +179,8 @@ func Read(name string, r io.Reader, opts Options, emit func(*Record)) (Stats, er
 			return st, readWevtutilText(name, text, opts, &st, emit)
 		case WinEventJSON:
 			return st, readWinEventJSON(name, text, &st, emit)
+		case CLIXML:
+			return st, readCLIXML(name, text, &st, emit)
 		}
 		return st, readXML(name, text, &st, emit)
 	case Unknown:

@@ -146,3 +146,27 @@ func FuzzReadJSON(f *testing.F) {
 		}
 	})
 }
+
+// FuzzReadCLIXML feeds arbitrary bytes (the seeds are CLIXML of both
+// event types): no panic, every record and problem placed.
+func FuzzReadCLIXML(f *testing.F) {
+	f.Add([]byte(sampleCLIXMLRecord))
+	f.Add([]byte(sampleCLIXMLEntry))
+	f.Add([]byte(sampleCLIXMLRecord[:300]))
+	f.Add([]byte(`<Objs Version="1.1.0.1" xmlns="http://schemas.microsoft.com/powershell/2004/04"><Obj><TNRef RefId="9"/><MS><S N="Message">_x0000__xD800__xZZZZ_</S></MS></Obj></Objs>`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		st, err := Read("fuzz", bytes.NewReader(data), Options{}, func(r *Record) {
+			if r.File != "fuzz" || r.Line < 0 {
+				t.Fatalf("record without file or line: %+v", r)
+			}
+		})
+		if err != nil {
+			return
+		}
+		for _, p := range st.Problems {
+			if p.File != "fuzz" || p.Message == "" || p.Offset < 0 {
+				t.Fatalf("problem without file, place or message: %+v", p)
+			}
+		}
+	})
+}
