@@ -67,22 +67,8 @@ func (t *textReader) next() (byte, error) {
 }
 
 // ReadByte implements io.ByteReader, which makes encoding/xml read through
-// it directly rather than through a buffer of its own. The common case,
-// a byte in the buffer and no replay, is kept short: it runs per byte.
+// it directly rather than through a buffer of its own.
 func (t *textReader) ReadByte() (byte, error) {
-	if t.pos < t.n && len(t.replay) == 0 && t.run < maxRun {
-		b := t.buf[t.pos]
-		t.pos++
-		t.off++
-		t.run++
-		switch b {
-		case '\n':
-			t.line++
-		case '<':
-			t.run = 0
-		}
-		return b, nil
-	}
 	b, err := t.next()
 	if err == nil && t.run > maxRun {
 		return 0, errRun
