@@ -30,11 +30,7 @@ func FuzzReadXML(f *testing.F) {
 		if st.Records < 0 || st.Bytes < 0 {
 			t.Fatalf("stats %+v", st)
 		}
-		for _, p := range st.Problems {
-			if p.File != "fuzz" || p.Message == "" || p.Offset < 0 || p.Line < 0 {
-				t.Fatalf("problem without file, place or message: %+v", p)
-			}
-		}
+		checkProblems(t, st, 0)
 		// An intact event before the input keeps being read in full.
 		prefix := haEvent(9, "EXCH9") + "\n"
 		if !st.Format.Readable() || bytes.HasPrefix(data, []byte{0xFF}) || bytes.HasPrefix(data, []byte{0xFE}) || bytes.HasPrefix(data, []byte{0xEF}) {
@@ -86,11 +82,7 @@ func FuzzReadCSV(f *testing.F) {
 		if st.Format != want || st.Records < 0 || st.Lost < 0 {
 			t.Fatalf("stats %+v", st)
 		}
-		for _, p := range st.Problems {
-			if p.File != "fuzz" || p.Message == "" || p.Line < 2 {
-				t.Fatalf("problem without file, line or message: %+v", p)
-			}
-		}
+		checkProblems(t, st, 2)
 	})
 }
 
@@ -115,11 +107,7 @@ func FuzzReadWevtutilText(f *testing.F) {
 		if st.Format != WevtutilText || st.Records < 1 {
 			t.Fatalf("stats %+v", st)
 		}
-		for _, p := range st.Problems {
-			if p.File != "fuzz" || p.Message == "" || p.Line < 1 {
-				t.Fatalf("problem without file, line or message: %+v", p)
-			}
-		}
+		checkProblems(t, st, 1)
 	})
 }
 
@@ -139,11 +127,7 @@ func FuzzReadJSON(f *testing.F) {
 		if err != nil || st.Format != WinEventJSON {
 			return
 		}
-		for _, p := range st.Problems {
-			if p.File != "fuzz" || p.Message == "" || p.Offset < 0 {
-				t.Fatalf("problem without file, place or message: %+v", p)
-			}
-		}
+		checkProblems(t, st, 0)
 	})
 }
 
@@ -163,10 +147,17 @@ func FuzzReadCLIXML(f *testing.F) {
 		if err != nil {
 			return
 		}
-		for _, p := range st.Problems {
-			if p.File != "fuzz" || p.Message == "" || p.Offset < 0 {
-				t.Fatalf("problem without file, place or message: %+v", p)
-			}
-		}
+		checkProblems(t, st, 0)
 	})
+}
+
+// checkProblems fails t for a problem without its file or message, or on a
+// line before minLine (0: lines are not checked, offsets must be >= 0).
+func checkProblems(t *testing.T, st Stats, minLine int64) {
+	t.Helper()
+	for _, p := range st.Problems {
+		if p.File != "fuzz" || p.Message == "" || p.Offset < 0 || p.Line < minLine {
+			t.Fatalf("problem without file, place or message: %+v", p)
+		}
+	}
 }
