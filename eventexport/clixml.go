@@ -57,6 +57,7 @@ func readCLIXML(name string, text io.Reader, st *Stats, emit func(*Record)) erro
 				st.Lost++
 			}
 			st.problem(Problem{File: name, Line: t.line, Offset: t.off, Message: fmt.Sprintf("the export breaks off %s (%s); every event before it was read", where, msg)})
+			t.drain() // the whole input is still read: its size and digest cover it
 			break
 		}
 		p.token(tok, t.line)

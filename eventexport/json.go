@@ -92,8 +92,40 @@ func readWinEventJSON(name string, text io.Reader, st *Stats, emit func(*Record)
 	if lost51 {
 		st.Lacks = append(st.Lacks, lackJSON51)
 	}
+	limit.budget = 0
+	if n, err := trailing(io.MultiReader(dec.Buffered(), limit), st.Problems == nil); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	} else if n > 0 {
+		st.problem(Problem{File: name, Offset: dec.InputOffset(), Message: fmt.Sprintf("%d bytes of text after the events were not read", n)})
+	}
 	st.Bytes = dec.InputOffset()
 	return nil
+}
+
+// trailing reads r to its end, so that the whole input is read (its size
+// and digest cover it), and counts what is not white space or the closing
+// ']' of the array; count is false after damage, which said it already.
+func trailing(r io.Reader, count bool) (int, error) {
+	buf := make([]byte, 32<<10)
+	n, closed := 0, false
+	for {
+		m, err := r.Read(buf)
+		for _, c := range buf[:m] {
+			switch {
+			case c == ' ' || c == '\t' || c == '\r' || c == '\n':
+			case c == ']' && !closed:
+				closed = true
+			case count:
+				n++
+			}
+		}
+		if err == io.EOF {
+			return n, nil
+		}
+		if err != nil {
+			return n, err
+		}
+	}
 }
 
 // capReader fails a read once budget bytes have gone by without being

@@ -58,3 +58,15 @@ func TestWinEventJSONDamage(t *testing.T) {
 		t.Fatalf("broken: %d records, problems %v, %v", len(recs), st.Problems, err)
 	}
 }
+
+// Text after the array is read to the end and named.
+func TestWinEventJSONTrailing(t *testing.T) {
+	recs, st, err := readAll(t, []byte("["+sampleJSON7+"]\r\n\r\n"))
+	if err != nil || len(recs) != 1 || st.Damaged() {
+		t.Fatalf("clean end: %d records, problems %v, %v", len(recs), st.Problems, err)
+	}
+	recs, st, err = readAll(t, []byte("["+sampleJSON7+"]\r\nPS C:\\> "))
+	if err != nil || len(recs) != 1 || len(st.Problems) != 1 || !strings.Contains(st.Problems[0].Message, "6 bytes of text after the events") {
+		t.Fatalf("trailing: %d records, problems %v, %v", len(recs), st.Problems, err)
+	}
+}

@@ -122,3 +122,13 @@ func (t *textReader) skipTo(name string) (skipped int64, found bool) {
 func isNameEnd(b byte) bool {
 	return b == ' ' || b == '\t' || b == '\r' || b == '\n' || b == '>' || b == '/'
 }
+
+// drain reads the rest of the input, for its byte count.
+func (t *textReader) drain() {
+	t.replay = nil
+	for {
+		if _, err := t.next(); err != nil {
+			return
+		}
+	}
+}
