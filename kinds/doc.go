@@ -10,7 +10,7 @@
 // a reader package to a Kind), its tests, and one line in the registry.
 // See "Adding an input kind" in docs/design.md.
 //
-// The readers themselves live in their own packages (evtx, trace): a kind
-// only adapts one to this interface, so the readers keep their own API,
-// options and statistics.
+// The readers themselves live in their own packages (evtx, trace,
+// eventexport): a kind only adapts one to this interface, so the readers
+// keep their own API, options and statistics.
 package kinds

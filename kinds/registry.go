@@ -2,14 +2,16 @@ package kinds
 
 // The kinds extriage reads.
 var (
-	Evtx  Kind = evtxKind{}
-	Trace Kind = traceKind{}
+	Evtx   Kind = evtxKind{}
+	Trace  Kind = traceKind{}
+	Export Kind = exportKind{}
 )
 
 // All lists every kind, in the order their Sniff is asked: binary
-// signatures before text. A new kind is added here.
+// signatures before text, and the message-trace headers before the event
+// exports' looser ones. A new kind is added here.
 func All() []Kind {
-	return []Kind{Evtx, Trace}
+	return []Kind{Evtx, Trace, Export}
 }
 
 // Sniff returns the first kind whose Sniff recognises head, nil if none.

@@ -313,3 +313,42 @@ func (st *stamp) hour24() (int, bool) {
 func daysIn(y, m int) int {
 	return time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day()
 }
+
+// Stamp is a timestamp as Windows PowerShell or a culture writes it,
+// parsed but not yet placed in time, so that readers of other exports
+// (package eventexport) share this parser and its day/month rules.
+type Stamp struct{ st stamp }
+
+// ParseStamp parses the forms parseStamp accepts.
+func ParseStamp(s string) (Stamp, bool) {
+	st, ok := parseStamp(s)
+	return Stamp{st}, ok
+}
+
+// Proves returns the only day/month order this stamp fits (DateDMY or
+// DateMDY), or DateAuto when any order reads it, or it fits none.
+func (s Stamp) Proves() DateOrder {
+	switch s.st.class() {
+	case classDMY:
+		return DateDMY
+	case classMDY:
+		return DateMDY
+	}
+	return DateAuto
+}
+
+// Open reports whether the day/month order changes what the stamp means.
+func (s Stamp) Open() bool { return s.st.class() == classOpen }
+
+// Zoned reports whether the stamp carries its own offset or Z.
+func (s Stamp) Zoned() bool { return s.st.zoned }
+
+// GuessOrder is the order to assume, with a warning, when no stamp of the
+// file proves one.
+func (s Stamp) GuessOrder() DateOrder { return s.st.guessOrder() }
+
+// UTC places the stamp in time: loc applies only when it has no zone of its
+// own (nil is UTC), order only when the date is not year-first.
+func (s Stamp) UTC(order DateOrder, loc *time.Location) (time.Time, bool) {
+	return s.st.utc(order, loc)
+}
