@@ -55,15 +55,23 @@ type hitKey struct {
 	rec recordKey
 }
 
+// recordOf identifies the record behind a hit, so that one event read from
+// two files (an .evtx and its XML or CSV export, two copies of a log)
+// counts once. An event record is its computer, channel, event id, record
+// id and time; the time to the second only, because CSV exports write
+// whole seconds. A trace row, which has no id of its own, is its file and
+// line.
 func recordOf(h *Hit) recordKey {
 	k := recordKey{sec: h.Time.Unix(), nsec: h.Time.Nanosecond()}
 	switch {
-	case h.RecordID == 0 && h.Line != 0:
+	case h.RecordID == 0 && h.Line != 0 && h.Channel == "":
 		k.file, k.line = h.File, h.Line
 	default:
 		k.computer, k.channel = strings.ToLower(h.Computer), strings.ToLower(h.Channel)
 		k.recordID, k.eventID = h.RecordID, h.EventID
-		if h.RecordID == 0 {
+		if h.RecordID != 0 {
+			k.nsec = 0
+		} else {
 			k.message = h.Message
 		}
 	}

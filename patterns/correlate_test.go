@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 func TestWindowSplit(t *testing.T) {
@@ -191,5 +192,24 @@ func TestIncidentIDStable(t *testing.T) {
 	check(t, "case", ProblemID("p", "AbC"), ProblemID("p", "abc"))
 	if ProblemID("p", "a") == ProblemID("q", "a") {
 		t.Error("the ids of two patterns with the same key collide")
+	}
+}
+
+// One event read from an .evtx and from its CSV export (whole seconds, a
+// line number, another file) is one record; a record id reused after the
+// log was cleared, at another time, is another.
+func TestSameEventFromTwoExportsCountsOnce(t *testing.T) {
+	m := mustBuiltin(t)
+	evtxRecs := seedCase()
+	csvRecs := seedCase()
+	for i := range evtxRecs {
+		evtxRecs[i].Time = evtxRecs[i].Time.Add(140 * time.Millisecond)
+		csvRecs[i].File, csvRecs[i].Line = "export.csv", int64(i+2)
+	}
+	reused := r738(10, "2024-03-01T16:00:00Z", "SERVER3.contoso.local", "DB1", "SERVER3", blocked3)
+	all := append(append(evtxRecs, csvRecs...), reused)
+	inc := only(t, correlate(m, all...), "ha.lagged-copy-not-lagging")
+	if inc.Count != len(seedCase())+1 {
+		t.Errorf("count %d, want %d: each event once, the reused record id apart", inc.Count, len(seedCase())+1)
 	}
 }
