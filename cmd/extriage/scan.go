@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"time"
 
 	"github.com/extriage/extriage/patterns"
@@ -28,6 +29,7 @@ type scanCmd struct {
 	FailOn      string   `name:"fail-on" default:"info" placeholder:"LEVEL" help:"Exit 1 when an incident of this severity or higher is found (info, low, medium, high, critical), or never (none). Known incidents (--baseline) never count."`
 	Baseline    string   `placeholder:"FILE" help:"A previous JSON or NDJSON report of extriage: incidents with an id in it are marked known and do not make the exit code 1."`
 	Quiet       bool     `short:"q" help:"Print no report on standard output and no notes on standard error, only errors: the exit code says what was found. A report asked for with --output is still written."`
+	CPUProfile  string   `name:"cpuprofile" placeholder:"FILE" help:"Write a CPU profile of the scan to FILE, for go tool pprof: where the time of a slow scan goes."`
 	DateFormat  string   `name:"date-format" placeholder:"ORDER" help:"Day/month order of culture-formatted dates in Get-MessageTrackingLog CSV exports: dmy (07.10.2020 is 7 October) or mdy (10/7/2020 is 7 October). Default: proved from the file, or assumed and reported."`
 }
 
@@ -60,9 +62,16 @@ func (s *scanCmd) Run(e *env) error {
 		return err
 	}
 	defer closeOut()
+	stopProfile, err := startCPUProfile(s.CPUProfile)
+	if err != nil {
+		return err
+	}
+	defer stopProfile()
 	var exclude []string // the report being written is never scanned, even in a folder given
-	if s.Output != "" && s.Output != "-" {
-		exclude = append(exclude, s.Output)
+	for _, own := range []string{s.Output, s.CPUProfile} {
+		if own != "" && own != "-" {
+			exclude = append(exclude, own)
+		}
 	}
 	found := scan.Run(scan.Config{Paths: s.Paths, Exclude: exclude, Matcher: m, Jobs: s.Jobs, NoPrefilter: s.NoPrefilter,
 		Location: topts.Location, DateOrder: topts.DateFormat, Window: sel.window, Stdin: e.stdin, Now: e.now, Progress: &meter{stderr: e.stderr, quiet: s.Quiet}})
@@ -176,4 +185,21 @@ func exitCode(r *report.Result, failOn patterns.Severity) int {
 		}
 	}
 	return exitClean
+}
+
+// startCPUProfile starts a CPU profile into path, when given, and returns
+// what stops it.
+func startCPUProfile(path string) (stop func(), err error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot write the CPU profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("cannot start the CPU profile: %w", err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
