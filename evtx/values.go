@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // BinXML value types (MS-EVEN6 §2.2.12, libyal's EVTX notes). The array flag
@@ -140,39 +141,59 @@ func fixedSize(base byte) int {
 	return 0
 }
 
-func utf16Units(b []byte) []uint16 {
-	u := make([]uint16, len(b)/2)
-	for i := range u {
-		u[i] = binary.LittleEndian.Uint16(b[2*i:])
-	}
-	return u
-}
-
 // utf16String decodes UTF-16LE, dropping the terminating NULs writers add.
 func utf16String(b []byte) string {
-	u := utf16Units(b)
-	for len(u) > 0 && u[len(u)-1] == 0 {
-		u = u[:len(u)-1]
+	n := len(b) &^ 1
+	for n >= 2 && b[n-2] == 0 && b[n-1] == 0 {
+		n -= 2
 	}
-	return string(utf16.Decode(u))
+	return decodeUTF16(b[:n])
 }
 
 // utf16Array splits a NUL-separated UTF-16 string array. The final NUL
 // terminates the last member and does not start a new one.
 func utf16Array(b []byte) []string {
-	u := utf16Units(b)
-	if len(u) > 0 && u[len(u)-1] == 0 {
-		u = u[:len(u)-1]
+	n := len(b) &^ 1
+	if n >= 2 && b[n-2] == 0 && b[n-1] == 0 {
+		n -= 2
 	}
+	b = b[:n]
 	var out []string
 	start := 0
-	for i, c := range u {
-		if c == 0 {
-			out = append(out, string(utf16.Decode(u[start:i])))
-			start = i + 1
+	for i := 0; i+1 < len(b); i += 2 {
+		if b[i] == 0 && b[i+1] == 0 {
+			out = append(out, decodeUTF16(b[start:i]))
+			start = i + 2
 		}
 	}
-	return append(out, string(utf16.Decode(u[start:])))
+	return append(out, decodeUTF16(b[start:]))
+}
+
+// decodeUTF16 decodes UTF-16LE straight into UTF-8, in one pass and one
+// allocation, ASCII byte for byte; an odd last byte is ignored and an
+// unpaired surrogate becomes U+FFFD, as unicode/utf16.Decode does.
+func decodeUTF16(b []byte) string {
+	var sb strings.Builder
+	sb.Grow(len(b) / 2)
+	for i := 0; i+1 < len(b); i += 2 {
+		u := rune(b[i]) | rune(b[i+1])<<8
+		if u < utf8.RuneSelf {
+			sb.WriteByte(byte(u))
+			continue
+		}
+		if utf16.IsSurrogate(u) {
+			if i+3 < len(b) {
+				if r := utf16.DecodeRune(u, rune(b[i+2])|rune(b[i+3])<<8); r != utf8.RuneError {
+					sb.WriteRune(r)
+					i += 2
+					continue
+				}
+			}
+			u = utf8.RuneError
+		}
+		sb.WriteRune(u)
+	}
+	return sb.String()
 }
 
 // ansiString decodes a codepage string. The code page is unknown offline, so
