@@ -8,8 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf16"
-	"unicode/utf8"
+
+	"github.com/extriage/extriage/textio"
 )
 
 // BinXML value types (MS-EVEN6 §2.2.12, libyal's EVTX notes). The array flag
@@ -143,57 +143,29 @@ func fixedSize(base byte) int {
 
 // utf16String decodes UTF-16LE, dropping the terminating NULs writers add.
 func utf16String(b []byte) string {
-	n := len(b) &^ 1
-	for n >= 2 && b[n-2] == 0 && b[n-1] == 0 {
-		n -= 2
+	b = b[:len(b)&^1]
+	for n := len(b); n >= 2 && b[n-2] == 0 && b[n-1] == 0; n = len(b) {
+		b = b[:n-2]
 	}
-	return decodeUTF16(b[:n])
+	return textio.DecodeUTF16(b, false)
 }
 
 // utf16Array splits a NUL-separated UTF-16 string array. The final NUL
 // terminates the last member and does not start a new one.
 func utf16Array(b []byte) []string {
-	n := len(b) &^ 1
-	if n >= 2 && b[n-2] == 0 && b[n-1] == 0 {
-		n -= 2
+	b = b[:len(b)&^1]
+	if n := len(b); n >= 2 && b[n-2] == 0 && b[n-1] == 0 {
+		b = b[:n-2]
 	}
-	b = b[:n]
 	var out []string
 	start := 0
 	for i := 0; i+1 < len(b); i += 2 {
 		if b[i] == 0 && b[i+1] == 0 {
-			out = append(out, decodeUTF16(b[start:i]))
+			out = append(out, textio.DecodeUTF16(b[start:i], false))
 			start = i + 2
 		}
 	}
-	return append(out, decodeUTF16(b[start:]))
-}
-
-// decodeUTF16 decodes UTF-16LE straight into UTF-8, in one pass and one
-// allocation, ASCII byte for byte; an odd last byte is ignored and an
-// unpaired surrogate becomes U+FFFD, as unicode/utf16.Decode does.
-func decodeUTF16(b []byte) string {
-	var sb strings.Builder
-	sb.Grow(len(b) / 2)
-	for i := 0; i+1 < len(b); i += 2 {
-		u := rune(b[i]) | rune(b[i+1])<<8
-		if u < utf8.RuneSelf {
-			sb.WriteByte(byte(u))
-			continue
-		}
-		if utf16.IsSurrogate(u) {
-			if i+3 < len(b) {
-				if r := utf16.DecodeRune(u, rune(b[i+2])|rune(b[i+3])<<8); r != utf8.RuneError {
-					sb.WriteRune(r)
-					i += 2
-					continue
-				}
-			}
-			u = utf8.RuneError
-		}
-		sb.WriteRune(u)
-	}
-	return sb.String()
+	return append(out, textio.DecodeUTF16(b[start:], false))
 }
 
 // ansiString decodes a codepage string. The code page is unknown offline, so

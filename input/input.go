@@ -39,18 +39,25 @@ type Input struct {
 	// archive's path and the member's path in it.
 	Archive, Member string
 
-	open func() (io.ReadCloser, error)
+	open   func() (io.ReadCloser, error)
+	digest *digest // of the last opening, see SHA256
 }
 
 // Open opens the input for reading from its start. A zip member is
 // decompressed as it is read, within the Limits: a read past one returns
 // a *LimitError. The archive file is held open until the reader is closed.
-// An input from standard input or a pipe can be opened once only.
+// An input from standard input or a pipe can be opened once only. The
+// bytes read are hashed as they are read (see SHA256).
 func (in *Input) Open() (io.ReadCloser, error) {
 	if in.open == nil {
 		return nil, errors.New(in.Name + ": input cannot be opened")
 	}
-	return in.open()
+	r, err := in.open()
+	if err != nil {
+		return nil, err
+	}
+	in.digest = newDigest()
+	return hashingReader{r: r, d: in.digest}, nil
 }
 
 // Skipped is a file met in a folder or an archive that is not a log.

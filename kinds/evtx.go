@@ -45,9 +45,17 @@ func (evtxKind) Read(src Source, opts Options, emit func(*patterns.Record)) (Sta
 	}
 	var st evtx.Stats
 	var err error
-	if src.Path != "" {
+	switch {
+	case src.Path != "" && src.OpenFile != nil:
+		f, size, oerr := src.OpenFile()
+		if oerr != nil {
+			return Stats{}, oerr
+		}
+		defer f.Close()
+		st, err = evtx.Read(src.Path, f, size, eo, each)
+	case src.Path != "":
 		st, err = evtx.ReadFile(src.Path, eo, each)
-	} else {
+	default:
 		r, oerr := src.Open()
 		if oerr != nil {
 			return Stats{}, oerr

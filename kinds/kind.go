@@ -56,6 +56,16 @@ type Source struct {
 	// a pipe can be opened once only. The bytes read through it are shown
 	// as progress.
 	Open func() (io.ReadCloser, error)
+	// OpenFile, when set, opens the plain file at Path for reading in
+	// place, with its size; a kind that reads in place uses it rather than
+	// opening Path itself, so the input's bytes are hashed as they are read.
+	OpenFile func() (ReaderAtCloser, int64, error)
+}
+
+// ReaderAtCloser is a file read in place.
+type ReaderAtCloser interface {
+	io.ReaderAt
+	io.Closer
 }
 
 // Prefilter says, before a record costs anything, whether any pattern could

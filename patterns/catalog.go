@@ -5,6 +5,9 @@ package patterns
 type Catalog struct {
 	Signatures []Signature `yaml:"signatures"`
 	Incidents  []Rule      `yaml:"incidents"`
+	// Version is the hash and count of the files Load read; zero for a
+	// catalog built in code.
+	Version Version `yaml:"-"`
 }
 
 // Signature recognises one kind of record and names its values.

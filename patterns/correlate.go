@@ -2,6 +2,8 @@ package patterns
 
 import (
 	"cmp"
+	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -10,16 +12,29 @@ import (
 
 // Correlator collects hits and groups them into incidents. Add is safe for
 // concurrent use, so readers of several files can feed one Correlator.
-// Only hits are kept, never records.
+// Hits are grouped as they arrive: per incident it holds exact counts, the
+// fields, and the first and last EvidenceKept evidence records, never every
+// hit, so memory does not grow with the hits' messages and fields.
 type Correlator struct {
-	rules []*compiledRule
-	mu    sync.Mutex
-	hits  map[hitKey]Hit
+	rules  []*compiledRule
+	mu     sync.Mutex
+	groups []map[string]*group // per rule, by group key
+}
+
+// group holds the episodes of one key of one rule, sorted by time. They
+// are more than the rule's window apart; a hit that falls between two
+// within the window joins them.
+type group struct {
+	episodes []*episode
 }
 
 // NewCorrelator returns a Correlator for the incident rules of m.
 func NewCorrelator(m *Matcher) *Correlator {
-	return &Correlator{rules: m.rules, hits: map[hitKey]Hit{}}
+	c := &Correlator{rules: m.rules, groups: make([]map[string]*group, len(m.rules))}
+	for i := range c.groups {
+		c.groups[i] = map[string]*group{}
+	}
+	return c
 }
 
 // recordKey identifies a record independently of the file it was read
@@ -55,72 +70,91 @@ func recordOf(h *Hit) recordKey {
 	return k
 }
 
-// Add records a hit. A duplicate of a hit already held (same record, same
-// signature) is dropped; of the two, the one with the smaller file, record
-// and line is kept, so the evidence cited does not depend on the order in
-// which concurrent readers finished.
+// Add records a hit in the incidents of every rule it is a member of. A
+// duplicate of a hit already held (same record, same signature) counts
+// once; of the two, the one with the smaller file, record and line is
+// cited, so the evidence does not depend on the order in which concurrent
+// readers finished.
 func (c *Correlator) Add(h Hit) {
-	k := hitKey{sig: h.Signature, rec: recordOf(&h)}
+	// Membership and keys need no lock: work out of it what can be.
+	type place struct {
+		rule int
+		key  string
+	}
+	var places []place
+	for i, r := range c.rules {
+		if !r.isMember(&h) {
+			continue
+		}
+		if gk, ok := r.groupKey(&h); ok {
+			places = append(places, place{i, gk})
+		}
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if old, dup := c.hits[k]; dup && compareCite(&old, &h) <= 0 {
-		return
+	for _, p := range places {
+		g := c.groups[p.rule][p.key]
+		if g == nil {
+			g = &group{}
+			c.groups[p.rule][p.key] = g
+		}
+		g.add(c.rules[p.rule], &h)
 	}
-	c.hits[k] = h
+}
+
+// add puts h into the episode within the window of its time, joining the
+// two it may fall between, or starts a new one. Without a window a key
+// has one episode.
+func (g *group) add(r *compiledRule, h *Hit) {
+	w := r.window
+	if w <= 0 {
+		w = time.Duration(math.MaxInt64)
+	}
+	// Episodes are sorted and apart by more than w: the ones h touches
+	// are consecutive, at most two.
+	i, _ := slices.BinarySearchFunc(g.episodes, h.Time, func(e *episode, t time.Time) int {
+		if t.Sub(e.last) > w {
+			return -1
+		}
+		return 1
+	})
+	j := i
+	for j < len(g.episodes) && g.episodes[j].first.Sub(h.Time) <= w {
+		j++
+	}
+	if i == j {
+		g.episodes = slices.Insert(g.episodes, i, newEpisode(r))
+		j++
+	}
+	e := g.episodes[i]
+	for _, o := range g.episodes[i+1 : j] {
+		e.merge(r, o)
+	}
+	g.episodes = slices.Delete(g.episodes, i+1, j)
+	e.add(r, h)
 }
 
 func compareCite(a, b *Hit) int {
 	return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.RecordID, b.RecordID), cmp.Compare(a.Line, b.Line))
 }
 
-// compareHits is the evidence order: time, file, record, line, signature.
-func compareHits(a, b *Hit) int {
-	return cmp.Or(a.Time.Compare(b.Time), compareCite(a, b), cmp.Compare(a.Signature, b.Signature))
-}
-
-// Incidents groups the hits added so far into incidents, sorted by severity
-// (highest first), first_seen, key and pattern. It may be called again
-// after more Adds.
+// Incidents returns the incidents of the hits added so far, sorted by
+// severity (highest first), first_seen, key and pattern. It may be called
+// again after more Adds.
 func (c *Correlator) Incidents() []Incident {
 	c.mu.Lock()
-	hits := make([]*Hit, 0, len(c.hits))
-	for _, h := range c.hits {
-		hits = append(hits, &h)
-	}
-	c.mu.Unlock()
-	slices.SortFunc(hits, compareHits)
+	defer c.mu.Unlock()
 	var out []Incident
-	for _, r := range c.rules {
-		out = append(out, r.incidents(hits)...)
-	}
-	slices.SortFunc(out, func(a, b Incident) int {
-		return cmp.Or(cmp.Compare(b.Severity.Rank(), a.Severity.Rank()), a.FirstSeen.Compare(b.FirstSeen),
-			cmp.Compare(a.Key, b.Key), cmp.Compare(a.Pattern, b.Pattern))
-	})
-	return out
-}
-
-// incidents groups the rule's member hits (already in evidence order) by
-// key, splits each group where hits are farther apart than the window, and
-// keeps the clusters whose require is met.
-func (r *compiledRule) incidents(hits []*Hit) []Incident {
-	groups := map[string][]*Hit{}
-	for _, h := range hits {
-		if !r.isMember(h) {
-			continue
-		}
-		if gk, ok := r.groupKey(h); ok {
-			groups[gk] = append(groups[gk], h)
-		}
-	}
-	var out []Incident
-	for _, gk := range sortedKeys(groups) {
-		for _, cluster := range r.split(groups[gk]) {
-			if r.satisfied(cluster) {
-				out = append(out, r.build(cluster))
+	for i, r := range c.rules {
+		for _, gk := range sortedKeys(c.groups[i]) {
+			for _, e := range c.groups[i][gk].episodes {
+				if e.satisfied() {
+					out = append(out, r.build(e))
+				}
 			}
 		}
 	}
+	sortIncidents(out)
 	return out
 }
 
@@ -155,76 +189,46 @@ func (r *compiledRule) groupKey(h *Hit) (string, bool) {
 	return strings.Join(parts, "\x00"), true
 }
 
-func (r *compiledRule) split(hits []*Hit) [][]*Hit {
-	var out [][]*Hit
-	start := 0
-	for i := 1; i <= len(hits); i++ {
-		if i == len(hits) || (r.window > 0 && hits[i].Time.Sub(hits[i-1].Time) > r.window) {
-			out = append(out, hits[start:i])
-			start = i
-		}
-	}
-	return out
-}
-
-func (r *compiledRule) satisfied(hits []*Hit) bool {
-	for _, req := range r.require {
-		if !slices.ContainsFunc(hits, req.matches) {
-			return false
-		}
-	}
-	return true
-}
-
-func (r *compiledRule) build(hits []*Hit) Incident {
+func (r *compiledRule) build(e *episode) Incident {
 	inc := Incident{Pattern: r.id, Severity: r.severity, Fields: map[string]any{}}
-	for _, f := range r.fields {
-		if v, ok := f.aggregate(hits); ok {
-			inc.Fields[f.name] = v
+	for i := range r.fields {
+		if v, ok := e.fields[i].result(&r.fields[i]); ok {
+			inc.Fields[r.fields[i].name] = v
 		}
 	}
-	inc.Key = r.keyString(inc.Fields, hits[0])
-	inc.ID = IncidentID(r.id, inc.Key)
-	inc.Count, inc.FirstSeen, inc.LastSeen = countAndSpan(hits, r.distinct)
+	inc.Key = r.keyString(inc.Fields, e.keyParts)
+	inc.Count, inc.FirstSeen, inc.LastSeen = e.count(r), e.first, e.last
+	inc.ProblemID = ProblemID(r.id, inc.Key)
+	inc.ID = EpisodeID(r.id, inc.Key, inc.FirstSeen)
 	inc.CountUnit = r.unit
-	for _, h := range hits {
-		inc.Evidence = append(inc.Evidence, Evidence{File: h.File, Record: h.RecordID, Line: h.Line,
-			Time: h.Time, Signature: h.Signature, Message: h.Message})
-	}
+	inc.Evidence = e.evidence()
+	inc.EvidenceTotal = e.hits
+	inc.EvidenceTruncated = len(inc.Evidence) < e.hits
 	r.renderText(&inc)
 	return inc
 }
 
-func (r *compiledRule) keyString(fields map[string]any, first *Hit) string {
+// sigBit is the flag of sig among the rule's member signatures, the
+// first eight of them; 0 for the others.
+func (r *compiledRule) sigBit(sig string) uint8 {
+	for i, s := range r.memberSigs {
+		if s == sig {
+			return 1 << i
+		}
+	}
+	return 0
+}
+
+// keyString is the key as reported: each part from the incident's fields,
+// else from the earliest hit.
+func (r *compiledRule) keyString(fields map[string]any, earliest []string) string {
 	parts := make([]string, len(r.key))
 	for i, k := range r.key {
 		if parts[i] = text(fields[k]); parts[i] == "" {
-			parts[i] = text(first.Fields[k])
+			parts[i] = earliest[i]
 		}
 	}
 	return strings.Join(parts, r.sep)
-}
-
-// countAndSpan counts distinct records (one record matched by two member
-// signatures is one record) or, with distinct set, distinct values of that
-// field; a hit without the field falls back to its record.
-func countAndSpan(hits []*Hit, distinct string) (int, time.Time, time.Time) {
-	seen := map[any]bool{}
-	first, last := hits[0].Time, hits[0].Time
-	for _, h := range hits {
-		if v := text(h.Fields[distinct]); distinct != "" && v != "" {
-			seen[v] = true // message ids are case-sensitive (RFC 5322)
-		} else {
-			seen[recordOf(h)] = true
-		}
-		if h.Time.Before(first) {
-			first = h.Time
-		}
-		if h.Time.After(last) {
-			last = h.Time
-		}
-	}
-	return len(seen), first, last
 }
 
 func (r *compiledRule) renderText(inc *Incident) {
@@ -241,9 +245,27 @@ func (r *compiledRule) renderText(inc *Incident) {
 		if s.when != "" && isEmpty(inc.Fields[s.when]) || s.unless != "" && !isEmpty(inc.Fields[s.unless]) {
 			continue
 		}
-		step := Step{Text: execText(s.text, data), Command: execText(s.command, data)}
+		step := renderStep(s, data)
 		if step.Text != "" || step.Command != "" {
 			inc.Remedy = append(inc.Remedy, step)
 		}
 	}
+}
+
+// renderStep renders one remedy step. A command whose value a ps* function
+// refused is withheld, and the text says which value and why, so the admin
+// is never handed a command built from something that is not an identity.
+func renderStep(s compiledStep, data map[string]any) Step {
+	step := Step{Text: execText(s.text, data)}
+	cmd, err := execTextErr(s.command, data)
+	if rv, ok := refusal(err); ok {
+		note := fmt.Sprintf("The command for this step is not shown: the log gives %s.", rv)
+		step.Text = strings.TrimSpace(step.Text + " " + note)
+		return step
+	}
+	if err != nil {
+		cmd = "(template error: " + err.Error() + ")"
+	}
+	step.Command = cmd
+	return step
 }

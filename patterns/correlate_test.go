@@ -161,17 +161,20 @@ func TestIncidentJSON(t *testing.T) {
 	if err := json.Unmarshal(b, &doc); err != nil {
 		t.Fatal(err)
 	}
-	check(t, "keys", sortedKeys(doc), []string{"count", "count_unit", "evidence", "explanation", "fields", "first_seen", "id",
-		"key", "last_seen", "pattern", "remedy", "severity", "title"})
+	check(t, "keys", sortedKeys(doc), []string{"count", "count_unit", "evidence", "evidence_total", "evidence_truncated",
+		"explanation", "fields", "first_seen", "id", "key", "last_seen", "pattern", "problem_id", "remedy", "severity", "title"})
 	check[any](t, "first_seen", doc["first_seen"], "2024-03-01T08:00:00Z")
-	// The id is a contract too: scripts store it between runs.
-	check[any](t, "id", doc["id"], IncidentID("ha.lagged-copy-not-lagging", `db1\server3`))
+	// The ids are a contract too: scripts store them between runs.
+	check[any](t, "problem_id", doc["problem_id"], ProblemID("ha.lagged-copy-not-lagging", `db1\server3`))
+	check[any](t, "id", doc["id"], EpisodeID("ha.lagged-copy-not-lagging", `db1\server3`, ts("2024-03-01T08:00:00Z")))
+	check[any](t, "evidence_total", doc["evidence_total"], float64(len(inc.Evidence)))
+	check[any](t, "evidence_truncated", doc["evidence_truncated"], false)
 	ev := doc["evidence"].([]any)[0].(map[string]any)
 	check(t, "evidence keys", sortedKeys(ev), []string{"file", "message", "record", "signature", "time"})
 	step := doc["remedy"].([]any)[2].(map[string]any)
 	check[any](t, "step", step, map[string]any{
 		"text":    step["text"],
-		"command": "Set-MailboxServer -Identity SERVER4 -DatabaseCopyAutoActivationPolicy Unrestricted",
+		"command": "Set-MailboxServer -Identity 'SERVER4' -DatabaseCopyAutoActivationPolicy Unrestricted",
 	})
 	fields := doc["fields"].(map[string]any)
 	check[any](t, "int field", fields["availability_count"], float64(2))
@@ -182,10 +185,11 @@ func TestIncidentJSON(t *testing.T) {
 }
 
 func TestIncidentIDStable(t *testing.T) {
-	// Pinned: changing the id's recipe would make every stored baseline stale.
-	check(t, "id", IncidentID("ha.lagged-copy-not-lagging", `DB1\SERVER3`), "b6b598a1dd29e496")
-	check(t, "case", IncidentID("p", "AbC"), IncidentID("p", "abc"))
-	if IncidentID("p", "a") == IncidentID("q", "a") {
+	// Pinned: changing the problem id's recipe would make every stored
+	// baseline stale. It is the id reports had before problem_id.
+	check(t, "id", ProblemID("ha.lagged-copy-not-lagging", `DB1\SERVER3`), "b6b598a1dd29e496")
+	check(t, "case", ProblemID("p", "AbC"), ProblemID("p", "abc"))
+	if ProblemID("p", "a") == ProblemID("q", "a") {
 		t.Error("the ids of two patterns with the same key collide")
 	}
 }

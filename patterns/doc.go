@@ -15,6 +15,12 @@
 //	    for _, h := range m.Match(&r) { c.Add(h) }
 //	incidents := c.Incidents()
 //
+// The correlator groups hits into incidents as they arrive and keeps, per
+// incident, exact counts and the first and last EvidenceKept evidence
+// records, never every hit: memory does not grow with the hits' text. An
+// incident's ProblemID names its problem (pattern and key) in every scan;
+// its ID names the episode (pattern, key and first_seen).
+//
 // Two template languages are used on purpose. A signature's message uses
 // {field} placeholders because it must run both ways: render the message an
 // offline .evtx record lacks, and, compiled to a regular expression, extract

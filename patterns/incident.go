@@ -40,14 +40,18 @@ func (s Severity) Rank() int {
 // window, that satisfied a rule's require. Times are UTC as the records
 // gave them; the reporter formats them.
 type Incident struct {
-	// ID is stable across scans: a hash of the pattern and the key, so a
-	// script can tell an incident it already knows from a new one. An
-	// incident whose hits fall into two windows yields two incidents with
-	// the same ID: they are the same problem seen twice.
-	ID       string   `json:"id"`
-	Pattern  string   `json:"pattern"`
-	Title    string   `json:"title"`
-	Severity Severity `json:"severity"`
+	// ID names this incident within a report: one episode of a problem. It
+	// is a hash of the pattern, the key and first_seen, so two episodes of
+	// one key (hits farther apart than the rule's window) have two ids.
+	ID string `json:"id"`
+	// ProblemID names the problem: a hash of the pattern and the key only,
+	// the same in every scan and for every episode. --baseline compares it,
+	// so an ongoing problem stays known when nightly scans of rotated logs
+	// see its first_seen move.
+	ProblemID string   `json:"problem_id"`
+	Pattern   string   `json:"pattern"`
+	Title     string   `json:"title"`
+	Severity  Severity `json:"severity"`
 	// Key identifies the incident within its pattern, e.g. DB1\SERVER3.
 	Key string `json:"key"`
 	// Fields holds string, int, []string or []int values. A declared field
@@ -63,7 +67,12 @@ type Incident struct {
 	Explanation string    `json:"explanation"`
 	// Remedy lists checks and fixes in the order to try them.
 	Remedy []Step `json:"remedy"`
-	// Evidence is every supporting hit, sorted by time, file, record, line;
+	// EvidenceTotal is the number of supporting hits (distinct signature
+	// and record); Evidence holds all of them, or, when EvidenceTruncated,
+	// the first and the last EvidenceKept in time.
+	EvidenceTotal     int  `json:"evidence_total"`
+	EvidenceTruncated bool `json:"evidence_truncated"`
+	// Evidence is the supporting hits, sorted by time, file, record, line;
 	// the reporter decides how many to print.
 	Evidence []Evidence `json:"evidence"`
 }
@@ -85,9 +94,21 @@ type Evidence struct {
 	Message   string    `json:"message"`
 }
 
-// IncidentID is the stable id of the incident of pattern with key. The key
-// is compared case-insensitively, as incidents group it.
-func IncidentID(pattern, key string) string {
-	sum := sha256.Sum256([]byte(pattern + "\x00" + strings.ToLower(key)))
+// ProblemID is the stable id of the problem of pattern with key, the same
+// in every scan. The key is compared case-insensitively, as incidents group
+// it. Reports before problem_id had it as their id.
+func ProblemID(pattern, key string) string {
+	return shortHash(pattern + "\x00" + strings.ToLower(key))
+}
+
+// EpisodeID is the id of the incident of pattern with key that starts at
+// first: unique within a report, as episodes of one key never share a
+// start.
+func EpisodeID(pattern, key string, first time.Time) string {
+	return shortHash(pattern + "\x00" + strings.ToLower(key) + "\x00" + first.UTC().Format(time.RFC3339Nano))
+}
+
+func shortHash(s string) string {
+	sum := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(sum[:8])
 }

@@ -74,10 +74,10 @@ func TestLaggedCopyNotLagging(t *testing.T) {
 		}
 	}
 	check(t, "commands", commands(inc), []string{
-		`Get-MailboxDatabaseCopyStatus DB1\SERVER3 | fl Id,ReplayLagStatus`,
+		`Get-MailboxDatabaseCopyStatus -Identity 'DB1\SERVER3' | fl Id,ReplayLagStatus`,
 		`Get-MailboxServer | ft Name,DatabaseCopyAutoActivationPolicy`,
-		`Set-MailboxServer -Identity SERVER4 -DatabaseCopyAutoActivationPolicy Unrestricted`,
-		`Add-MailboxDatabaseCopy -Identity DB1 -MailboxServer <server>`,
+		`Set-MailboxServer -Identity 'SERVER4' -DatabaseCopyAutoActivationPolicy Unrestricted`,
+		`Add-MailboxDatabaseCopy -Identity 'DB1' -MailboxServer '<server>'`,
 	})
 	if last := inc.Remedy[len(inc.Remedy)-1]; !strings.HasPrefix(last.Text, "Do not disable Replay Lag Manager.") || last.Command != "" {
 		t.Errorf("last step = %+v", last)
@@ -179,7 +179,7 @@ func TestLowDisk(t *testing.T) {
 	check(t, "count", inc.Count, 2)
 	check(t, "span", []time.Time{inc.FirstSeen, inc.LastSeen}, []time.Time{ts("2024-03-02T09:00:00Z"), ts("2024-03-02T10:00:00Z")})
 	check(t, "commands", commands(inc), []string{
-		`Get-MailboxDatabaseCopyStatus DB2\SERVER7 | fl Id,ReplayLagStatus`, `Get-MailboxDatabase DB2 | fl LogFolderPath`})
+		`Get-MailboxDatabaseCopyStatus -Identity 'DB2\SERVER7' | fl Id,ReplayLagStatus`, `Get-MailboxDatabase -Identity 'DB2' | fl LogFolderPath`})
 	for _, want := range []string{"ReplayLagLowSpacePlaydownThresholdInMB, 10,000 MB by default",
 		"allowed free space as 10000 MB and the current free space as 7000 MB", "Free Space 7000, Total Space 200000"} {
 		if !strings.Contains(inc.Explanation+inc.Remedy[2].Text, want) {
@@ -206,10 +206,10 @@ func TestPagePatching(t *testing.T) {
 	check(t, "fields", inc.Fields, map[string]any{"database": "DB2", "server": "SERVER9", "reason_code": "InRequiredRange", "reason_text": reasonPatching})
 	check(t, "title", inc.Title, `Lagged copy DB2\SERVER9 played down for page patching`)
 	check(t, "commands", commands(inc), []string{
-		`Get-MailboxDatabaseCopyStatus DB2\SERVER9 | fl Id,Status,ReplayLagStatus`,
-		`Get-WinEvent -ComputerName SERVER9 -FilterHashtable @{LogName='Application'; ProviderName='MSExchangeRepl'; Id=4131}`,
-		`Suspend-MailboxDatabaseCopy -Identity DB2\SERVER9`,
-		`Update-MailboxDatabaseCopy -Identity DB2\SERVER9 -DeleteExistingFiles`,
+		`Get-MailboxDatabaseCopyStatus -Identity 'DB2\SERVER9' | fl Id,Status,ReplayLagStatus`,
+		`Get-WinEvent -ComputerName 'SERVER9' -FilterHashtable @{LogName='Application'; ProviderName='MSExchangeRepl'; Id=4131}`,
+		`Suspend-MailboxDatabaseCopy -Identity 'DB2\SERVER9'`,
+		`Update-MailboxDatabaseCopy -Identity 'DB2\SERVER9' -DeleteExistingFiles`,
 	})
 	if !strings.Contains(inc.Explanation, "physical corruption") || !strings.Contains(inc.Explanation, "event 4131") {
 		t.Errorf("explanation %q", inc.Explanation)

@@ -36,11 +36,11 @@ type catalogFile struct {
 // file and the entry.
 func Load(extraDirs ...string) (*Catalog, error) {
 	m := newMerger()
-	if err := m.layer(builtinFS, "catalog", "catalog/"); err != nil {
+	if err := m.layer(builtinFS, "catalog", "catalog/", 0); err != nil {
 		return nil, err
 	}
-	for _, dir := range extraDirs {
-		if err := m.layer(os.DirFS(dir), ".", dir+string(filepath.Separator)); err != nil {
+	for i, dir := range extraDirs {
+		if err := m.layer(os.DirFS(dir), ".", dir+string(filepath.Separator), i+1); err != nil {
 			return nil, err
 		}
 	}
@@ -62,6 +62,7 @@ type merger struct {
 	rules    map[string]Rule
 	ruleOrd  []string
 	disable  map[string]string // id -> file that disabled it
+	files    []PatternFile     // every file read, for the catalog's Version
 }
 
 func newMerger() *merger {
@@ -69,8 +70,9 @@ func newMerger() *merger {
 }
 
 // layer reads every YAML file of dir in fsys; label prefixes file names in
-// errors. Ids may repeat across layers (override) but not within one.
-func (m *merger) layer(fsys fs.FS, dir, label string) error {
+// errors, n numbers the layer for the Version. Ids may repeat across layers
+// (override) but not within one.
+func (m *merger) layer(fsys fs.FS, dir, label string, n int) error {
 	names, err := yamlFiles(fsys, dir)
 	if err != nil {
 		return fmt.Errorf("patterns: %s: %w", label, err)
@@ -84,6 +86,7 @@ func (m *merger) layer(fsys fs.FS, dir, label string) error {
 			errs = append(errs, fmt.Errorf("patterns: %s: %w", file, err))
 			continue
 		}
+		m.files = append(m.files, PatternFile{Layer: n, Name: name, Data: data})
 		cf, err := parseFile(data)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("patterns: %s: %w", file, err))
@@ -179,7 +182,7 @@ func (m *merger) catalog() (*Catalog, error) {
 		}
 	}
 	errs = append(errs, m.stillUsed()...)
-	cat := &Catalog{}
+	cat := &Catalog{Version: HashFiles(m.files)}
 	for _, id := range m.sigOrder {
 		if _, off := m.disable[id]; !off {
 			cat.Signatures = append(cat.Signatures, m.sigs[id])

@@ -39,7 +39,7 @@ incidents:
     fields: [database, server, detail]
     explain: 'Patching failed: {{.detail}}'
     remedy:
-      - {text: Reseed., command: 'Update-MailboxDatabaseCopy {{.database}}\{{.server}} -DeleteExistingFiles'}
+      - {text: Reseed., command: "Update-MailboxDatabaseCopy '{{psDatabase .database}}\\{{psServer .server}}' -DeleteExistingFiles"}
   - id: ha.lag-playdown-low-disk
     title: 'Low disk on {{.server}}'
     severity: high
@@ -84,7 +84,7 @@ func TestLoadUserExtension(t *testing.T) {
 		`ha.lag-playdown-low-disk high Low disk on SERVER7`,
 	})
 	check(t, "added incident evidence", evidenceIDs(incs[0]), []string{"ha.lag-playdown#5", "site.repl-patch-failed#7"})
-	check(t, "added incident remedy", incs[0].Remedy, []Step{{Text: "Reseed.", Command: `Update-MailboxDatabaseCopy DB2\SERVER9 -DeleteExistingFiles`}})
+	check(t, "added incident remedy", incs[0].Remedy, []Step{{Text: "Reseed.", Command: `Update-MailboxDatabaseCopy 'DB2\SERVER9' -DeleteExistingFiles`}})
 	check(t, "evidence message", incs[0].Evidence[1].Message, "Patching of 'DB2' failed: page 1234 unreadable")
 }
 

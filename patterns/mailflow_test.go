@@ -115,7 +115,7 @@ func TestAutoForwardDropped(t *testing.T) {
 			t.Errorf("explanation lacks %q:\n%s", want, inc.Explanation)
 		}
 	}
-	if !strings.Contains(inc.Remedy[2].Command, "New-RemoteDomain -Name \"outside.example\"") {
+	if !strings.Contains(inc.Remedy[2].Command, "New-RemoteDomain -Name 'outside.example'") {
 		t.Errorf("remedy does not offer a remote domain for outside.example: %+v", inc.Remedy)
 	}
 	if ev := inc.Evidence[0].Message; !strings.Contains(ev, "DROP to "+home+`, subject "weekly report": 250 2.1.5 RESOLVER.MSGTYPE.AF`) {
@@ -133,7 +133,7 @@ func TestTransportRuleID(t *testing.T) {
 	check[any](t, "rule_id", inc.Fields["rule_id"], ruleID)
 	check[any](t, "control", inc.Fields["control"], "transport-rule")
 	check(t, "count", inc.Count, 2)
-	check(t, "step", inc.Remedy[0].Command, "Get-TransportRule -Identity "+ruleID+
+	check(t, "step", inc.Remedy[0].Command, "Get-TransportRule -Identity '"+ruleID+"'"+
 		" | Format-List Name,State,Priority,MessageTypeMatches,SentToScope,RejectMessageReasonText,RejectMessageEnhancedStatusCode")
 }
 

@@ -16,15 +16,18 @@ type compiledRule struct {
 	severity Severity
 	require  []selector
 	members  []selector // require first, then supporting
-	key      []string
-	sep      string
-	window   time.Duration
-	distinct string // count distinct values of this field; "" counts records
-	unit     string // what is counted, singular
-	fields   []fieldRule
-	title    *template.Template
-	explain  *template.Template
-	remedy   []compiledStep
+	// memberSigs are the first eight distinct signatures of members: the
+	// flags an episode sets per record.
+	memberSigs []string
+	key        []string
+	sep        string
+	window     time.Duration
+	distinct   string // count distinct values of this field; "" counts records
+	unit       string // what is counted, singular
+	fields     []fieldRule
+	title      *template.Template
+	explain    *template.Template
+	remedy     []compiledStep
 }
 
 type selector struct {
@@ -92,6 +95,9 @@ func (c *compiledRule) setMembers(r Rule, sigs map[string]*compiledSig) error {
 				c.require = append(c.require, sel)
 			}
 			c.members = append(c.members, sel)
+			if !slices.Contains(c.memberSigs, sel.sig) && len(c.memberSigs) < 8 {
+				c.memberSigs = append(c.memberSigs, sel.sig)
+			}
 		}
 	}
 	return nil

@@ -56,8 +56,13 @@ func (c *compiledRule) compileStep(i int, s StepSpec, zero map[string]any) (comp
 	if st.text, err = parseText(name+" text", s.Text, zero); err != nil {
 		return st, err
 	}
-	st.command, err = parseText(name+" command", s.Command, zero)
-	return st, err
+	if st.command, err = parseText(name+" command", s.Command, zero); err != nil {
+		return st, err
+	}
+	if err := lintCommand(st.command); err != nil {
+		return st, fmt.Errorf("%s command: %w", name, err)
+	}
+	return st, nil
 }
 
 // parseText parses a template and runs it once on zero data, so a
@@ -68,7 +73,13 @@ func parseText(name, src string, zero map[string]any) (*template.Template, error
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	if err := t.Execute(&strings.Builder{}, zero); err != nil {
+	// Zero data holds empty values, which the ps* functions rightly refuse;
+	// the trial run checks field names, so it quotes without checking.
+	trial, err := t.Clone()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if err := trial.Funcs(psLenient).Execute(&strings.Builder{}, zero); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return t, nil
@@ -104,18 +115,28 @@ var (
 // execText renders and tidies whitespace, so YAML authors can indent and
 // wrap templates freely without the output inheriting it.
 func execText(t *template.Template, data map[string]any) string {
+	s, err := execTextErr(t, data)
+	if err != nil {
+		return "(template error: " + err.Error() + ")"
+	}
+	return s
+}
+
+// execTextErr is execText that returns the template's error, for commands,
+// whose values a ps* function may refuse.
+func execTextErr(t *template.Template, data map[string]any) (string, error) {
 	if t == nil {
-		return ""
+		return "", nil
 	}
 	var b strings.Builder
 	if err := t.Execute(&b, data); err != nil {
-		return "(template error: " + err.Error() + ")"
+		return "", err
 	}
 	lines := strings.Split(b.String(), "\n")
 	for i, l := range lines {
 		lines[i] = strings.TrimSpace(blanks.ReplaceAllString(l, " "))
 	}
-	return strings.TrimSpace(manyLines.ReplaceAllString(strings.Join(lines, "\n"), "\n\n"))
+	return strings.TrimSpace(manyLines.ReplaceAllString(strings.Join(lines, "\n"), "\n\n")), nil
 }
 
 // strs flattens a field value to strings.

@@ -2,14 +2,14 @@ package report
 
 import (
 	"bytes"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
-	"unicode/utf16"
+
+	"github.com/extriage/extriage/textio"
 )
 
 // ErrNotReport is wrapped by ReadBaseline's error for a file that is not a
@@ -17,7 +17,9 @@ import (
 var ErrNotReport = errors.New("not an extriage JSON report")
 
 // ReadBaseline reads a previous report, as written by the json or ndjson
-// format, and returns the ids of its incidents. Its errors say what to do:
+// format, and returns the problem ids of its incidents: problem_id, or for
+// a report written before problem_id existed its id, which was then the
+// same hash of pattern and key. Its errors say what to do:
 // the file may be missing, not a report, or from a newer extriage. It
 // reads UTF-8, or UTF-16 with a byte-order mark.
 func ReadBaseline(path string) (map[string]bool, error) {
@@ -36,7 +38,9 @@ func ReadBaseline(path string) (map[string]bool, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot read the baseline: %w", err)
 	}
-	ids, err := readBaseline(bytes.NewReader(fromUTF16(b)))
+	// Windows PowerShell 5 writes "extriage scan -f json > base.json" as
+	// UTF-16 with a mark, and some editors add a mark to UTF-8.
+	ids, err := readBaseline(bytes.NewReader(textio.Decode(b)))
 	if err != nil {
 		return nil, fmt.Errorf("baseline %s: %w", path, err)
 	}
@@ -48,32 +52,22 @@ func ReadBaseline(path string) (map[string]bool, error) {
 type baselineLine struct {
 	Type          string `json:"type"`
 	SchemaVersion *int   `json:"schema_version"`
-	ID            string `json:"id"`
-	Incidents     *[]struct {
-		ID string `json:"id"`
-	} `json:"incidents"`
+	baselineIncident
+	Incidents *[]baselineIncident `json:"incidents"`
 }
 
-// fromUTF16 returns the report's bytes as UTF-8 without a byte-order mark.
-// Windows PowerShell 5 writes "extriage scan -f json > base.json" as
-// UTF-16 with a mark, and some editors add a mark to UTF-8.
-func fromUTF16(b []byte) []byte {
-	var order binary.ByteOrder
-	switch {
-	case bytes.HasPrefix(b, []byte{0xef, 0xbb, 0xbf}):
-		return b[3:]
-	case bytes.HasPrefix(b, []byte{0xff, 0xfe}):
-		order = binary.LittleEndian
-	case bytes.HasPrefix(b, []byte{0xfe, 0xff}):
-		order = binary.BigEndian
-	default:
-		return b
+// baselineIncident is what a baseline reads of an incident.
+type baselineIncident struct {
+	ID        string `json:"id"`
+	ProblemID string `json:"problem_id"`
+}
+
+// problem is the incident's problem id, "" if it has none.
+func (b baselineIncident) problem() string {
+	if b.ProblemID != "" {
+		return b.ProblemID
 	}
-	units := make([]uint16, 0, len(b)/2)
-	for i := 2; i+1 < len(b); i += 2 {
-		units = append(units, order.Uint16(b[i:]))
-	}
-	return []byte(string(utf16.Decode(units)))
+	return b.ID
 }
 
 func readBaseline(r io.Reader) (map[string]bool, error) {
@@ -93,10 +87,10 @@ func readBaseline(r io.Reader) (map[string]bool, error) {
 	}
 	ids := map[string]bool{}
 	for i, inc := range *first.Incidents {
-		if inc.ID == "" {
+		if inc.problem() == "" {
 			return nil, missingID(i + 1)
 		}
-		ids[inc.ID] = true
+		ids[inc.problem()] = true
 	}
 	return ids, nil
 }
@@ -108,10 +102,10 @@ func readNDJSONBaseline(dec *json.Decoder, line baselineLine) (map[string]bool, 
 	for n := 1; ; n++ {
 		switch line.Type {
 		case "incident":
-			if line.ID == "" {
+			if line.problem() == "" {
 				return nil, missingID(n)
 			}
-			ids[line.ID] = true
+			ids[line.problem()] = true
 		case "summary":
 			if line.SchemaVersion == nil {
 				return nil, fmt.Errorf("%w: its summary line has no schema_version", ErrNotReport)

@@ -46,6 +46,7 @@ func TestReadBaseline(t *testing.T) {
 		{"folder", dir, 0, "is a folder", false},
 		{"newer schema", write("new.json", `{"schema_version":2,"summary":{},"incidents":[]}`), 0, "schema_version 2, newer", false},
 		{"no ids", write("old.json", `{"schema_version":1,"incidents":[{"pattern":"x"}]}`), 0, "no id", false},
+		{"before problem_id", write("v1.json", `{"schema_version":1,"incidents":[{"id":"`+r.Incidents[1].ProblemID+`"}]}`), 1, "", false},
 		{"ndjson cut", write("cut.ndjson", strings.SplitAfter(nd.String(), "\n")[0]), 0, "truncated", false},
 		{"ndjson newer", write("new.ndjson", `{"type":"summary","schema_version":7}`+"\n"), 0, "newer", false},
 	}
@@ -57,8 +58,8 @@ func TestReadBaseline(t *testing.T) {
 					t.Fatalf("got %d ids, %v; want %d ids", len(ids), err, tt.ids)
 				}
 				for _, inc := range r.Incidents {
-					if tt.ids > 0 && !ids[inc.ID] {
-						t.Errorf("id %s missing", inc.ID)
+					if tt.ids == want && !ids[inc.ProblemID] {
+						t.Errorf("problem id %s missing", inc.ProblemID)
 					}
 				}
 				return
@@ -73,13 +74,23 @@ func TestReadBaseline(t *testing.T) {
 	}
 }
 
-// TestWrap marks exactly the incidents whose id is known.
+// TestWrap marks exactly the incidents whose problem id is known, and
+// every episode of a known problem.
 func TestWrap(t *testing.T) {
 	var incs []patterns.Incident
 	for _, inc := range sample().Incidents {
 		incs = append(incs, inc.Incident)
 	}
-	for i, inc := range Wrap(incs, map[string]bool{incs[2].ID: true}) {
+	later := incs[2]
+	later.FirstSeen = later.FirstSeen.AddDate(0, 0, 30)
+	later.ID = patterns.EpisodeID(later.Pattern, later.Key, later.FirstSeen)
+	for i, inc := range Wrap(append(incs, later), map[string]bool{incs[2].ProblemID: true}) {
+		if i == len(incs) {
+			if !inc.Known {
+				t.Error("a later episode of a known problem is not known")
+			}
+			continue
+		}
 		if inc.Known != (i == 2) || inc.ID != incs[i].ID {
 			t.Errorf("incident %d: id %s known %v", i, inc.ID, inc.Known)
 		}

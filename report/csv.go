@@ -16,30 +16,49 @@ import (
 type csvReporter struct{}
 
 var (
-	incidentColumns = append(append([]string{"row", "id", "severity", "pattern", "title", "key", "count",
-		"first_seen_utc", "last_seen_utc", "known"}, mainFields...), "other_fields", "explanation", "remedy_commands")
+	incidentColumns = append(append([]string{"id", "problem_id", "severity", "pattern", "title", "key", "count",
+		"first_seen_utc", "last_seen_utc", "known"}, mainFields...), "other_fields", "explanation", "remedy_commands", "scan")
+	// summaryColumns are the columns of Options.CSVSummary.
+	summaryColumns = []string{"item", "key", "severity", "count", "first_utc", "last_utc", "text"}
+
 	evidenceColumns = []string{"evidence_file", "evidence_record", "evidence_line", "evidence_time_utc",
 		"evidence_signature", "evidence_message"}
 )
 
 // Report writes one row per incident, or with Options.AllEvidence one row
-// per evidence record, then the summary as rows of type "summary" with the
-// same columns, so every row has one shape and the row column filters
-// them. The file starts with a UTF-8 byte-order mark: without it Excel
-// reads the file in the local code page and garbles non-ASCII names.
+// per evidence record, and nothing else, so that a spreadsheet's filters
+// and pivots see rows of one shape; the scan column of every row says
+// whether the scan was complete. With Options.CSVSummary it writes the
+// summary instead (files, records, servers, damage, skipped files,
+// warnings, incidents by severity), one item a row. Cells are separated by
+// Options.CSVDelimiter (';' for the Excel of locales whose decimal mark is
+// a comma). The file starts with a UTF-8 byte-order mark: without it
+// Excel reads the file in the local code page and garbles non-ASCII names.
 func (csvReporter) Report(w io.Writer, r *Result, o Options) error {
 	if _, err := io.WriteString(w, "\ufeff"); err != nil {
 		return err
 	}
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true // what spreadsheet programs write and expect
+	if o.CSVDelimiter != 0 {
+		cw.Comma = o.CSVDelimiter
+	}
+	if o.CSVSummary {
+		cw.Write(summaryColumns)
+		for _, row := range summaryRows(r) {
+			cw.Write(row)
+		}
+		cw.Flush()
+		return cw.Error()
+	}
 	header := incidentColumns
 	if o.AllEvidence {
 		header = append(slices.Clone(header), evidenceColumns...)
 	}
 	cw.Write(header)
+	scan := scanText(&r.Summary)
 	for _, inc := range r.Incidents {
-		row := incidentRow(&inc)
+		row := incidentRow(&inc, scan)
 		if !o.AllEvidence {
 			cw.Write(row)
 			continue
@@ -48,15 +67,34 @@ func (csvReporter) Report(w io.Writer, r *Result, o Options) error {
 			cw.Write(append(slices.Clone(row), evidenceRow(e)...))
 		}
 	}
-	for _, row := range summaryRows(r) {
-		cw.Write(append(row, make([]string, len(header)-len(row))...))
-	}
 	cw.Flush()
 	return cw.Error()
 }
 
-func incidentRow(inc *Incident) []string {
-	row := []string{"incident", cell(inc.ID), cell(string(inc.Severity)), cell(inc.Pattern), cell(inc.Title),
+// ParseCSVDelimiter reads a --csv-delimiter value: "," (the default), ";"
+// or "tab".
+func ParseCSVDelimiter(s string) (rune, error) {
+	switch s {
+	case "", ",":
+		return ',', nil
+	case ";":
+		return ';', nil
+	case "tab", "\t":
+		return '\t', nil
+	}
+	return 0, fmt.Errorf("want \",\", \";\" (for Excel in German, French, Dutch and other locales that write 1,5) or \"tab\", not %q", s)
+}
+
+// scanText says in each incident row whether the scan was complete.
+func scanText(s *Summary) string {
+	if why := s.partialReasons(); len(why) > 0 {
+		return "partial scan: " + strings.Join(why, ", ")
+	}
+	return "complete"
+}
+
+func incidentRow(inc *Incident, scan string) []string {
+	row := []string{cell(inc.ID), cell(inc.ProblemID), cell(string(inc.Severity)), cell(inc.Pattern), cell(inc.Title),
 		cell(inc.Key), strconv.Itoa(inc.Count), csvTime(inc.FirstSeen), csvTime(inc.LastSeen), yesNo(inc.Known)}
 	for _, f := range mainFields {
 		row = append(row, fieldCell(inc.Fields[f]))
@@ -75,24 +113,19 @@ func incidentRow(inc *Incident) []string {
 	}
 	// One command per line: joined with "; " they would read as one
 	// command line to paste, which they are not.
-	return append(row, cell(strings.Join(other, "; ")), cell(inc.Explanation), cell(strings.Join(cmds, "\n")))
+	return append(row, cell(strings.Join(other, "; ")), cell(inc.Explanation), cell(strings.Join(cmds, "\n")), scan)
 }
 
 func evidenceRow(e patterns.Evidence) []string {
 	return []string{cell(e.File), uintCell(e.Record), intCell(e.Line), csvTime(e.Time), cell(e.Signature), cell(e.Message)}
 }
 
-// summaryRows are the summary in the incident columns: title says what the row is, key what it is about,
-// count the number, explanation the words.
+// summaryRows are the summary in summaryColumns: item says what the row
+// is, key what it is about, count the number, text the words.
 func summaryRows(r *Result) [][]string {
 	s := &r.Summary
 	row := func(title, key, count string, first, last time.Time, text string) []string {
-		row := make([]string, len(incidentColumns))
-		for col, v := range map[string]string{"row": "summary", "title": title, "key": cell(key), "count": count,
-			"first_seen_utc": csvTime(first), "last_seen_utc": csvTime(last), "explanation": cell(text)} {
-			row[slices.Index(incidentColumns, col)] = v
-		}
-		return row
+		return []string{title, cell(key), "", count, csvTime(first), csvTime(last), cell(text)}
 	}
 	n := strconv.Itoa
 	var z time.Time
@@ -115,7 +148,7 @@ func summaryRows(r *Result) [][]string {
 	t := countIncidents(r.Incidents)
 	for _, sev := range severities {
 		r := row("incidents", "", n(t.by[sev]), z, z, fmt.Sprintf("%d known from the baseline", t.knownBy[sev]))
-		r[slices.Index(incidentColumns, "severity")] = string(sev)
+		r[slices.Index(summaryColumns, "severity")] = string(sev)
 		rows = append(rows, r)
 	}
 	for _, e := range s.Errors {
@@ -126,6 +159,12 @@ func summaryRows(r *Result) [][]string {
 	}
 	for _, e := range s.Warnings {
 		rows = append(rows, row("warning", e.File, "", z, z, joinWhere(e)))
+	}
+	for _, it := range s.scopeItems(t.known) {
+		rows = append(rows, row(strings.ToLower(it.Label), "", "", z, z, it.Text))
+	}
+	for _, f := range s.Files {
+		rows = append(rows, row("input", f.Path, strconv.FormatInt(f.Bytes, 10), z, z, "bytes; SHA-256 "+cmpOr(f.SHA256, "none: not read to its end")))
 	}
 	return rows
 }

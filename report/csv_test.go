@@ -48,19 +48,21 @@ var number = regexp.MustCompile(`^-?[0-9]+$`)
 // every cell: none starts a formula, numbers are numbers, and every row has
 // the header's shape.
 func TestCSVSafe(t *testing.T) {
-	for _, o := range []Options{{}, {AllEvidence: true}} {
+	for _, o := range []Options{{}, {AllEvidence: true}, {CSVDelimiter: ';'}, {CSVSummary: true}, {CSVSummary: true, CSVDelimiter: '\t'}} {
 		out := render(t, "csv", sample(), o)
 		if !strings.HasPrefix(out, "\ufeff") {
 			t.Fatal("no UTF-8 byte-order mark")
 		}
-		rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(out, "\ufeff"))).ReadAll()
+		rd := csv.NewReader(strings.NewReader(strings.TrimPrefix(out, "\ufeff")))
+		if o.CSVDelimiter != 0 {
+			rd.Comma = o.CSVDelimiter
+		}
+		rows, err := rd.ReadAll()
 		if err != nil {
-			t.Fatalf("the CSV does not parse: %v", err)
+			t.Fatalf("%+v: the CSV does not parse: %v", o, err)
 		}
 		header := rows[0]
-		kinds := map[string]int{}
 		for i, row := range rows[1:] {
-			kinds[row[0]]++
 			for j, c := range row {
 				if c == "" {
 					continue
@@ -76,20 +78,36 @@ func TestCSVSafe(t *testing.T) {
 				}
 			}
 		}
-		wantRows := len(sample().Incidents)
-		if o.AllEvidence {
+		wantRows, wantHeader := len(sample().Incidents), "id"
+		switch {
+		case o.CSVSummary:
+			wantRows, wantHeader = len(summaryRows(sample())), "item"
+		case o.AllEvidence:
 			wantRows = 0
 			for _, inc := range sample().Incidents {
 				wantRows += len(inc.Evidence)
 			}
 		}
-		if kinds["incident"] != wantRows || kinds["summary"] == 0 {
-			t.Errorf("AllEvidence %v: %d incident rows (want %d), %d summary rows", o.AllEvidence, kinds["incident"], wantRows, kinds["summary"])
+		if len(rows)-1 != wantRows || header[0] != wantHeader {
+			t.Errorf("%+v: %d rows under %q..., want %d under %q", o, len(rows)-1, header[0], wantRows, wantHeader)
 		}
 		for _, defused := range []string{`'=HYPERLINK(`, `'+1 -2 @SUM(A1)`} {
 			if o.AllEvidence && !strings.Contains(out, defused) {
 				t.Errorf("%q is not in the CSV", defused)
 			}
 		}
+	}
+}
+
+// TestCSVDelimiter: the values --csv-delimiter takes, and an error that
+// says which it takes.
+func TestCSVDelimiter(t *testing.T) {
+	for in, want := range map[string]rune{"": ',', ",": ',', ";": ';', "tab": '\t'} {
+		if got, err := ParseCSVDelimiter(in); got != want || err != nil {
+			t.Errorf("%q: %q, %v", in, got, err)
+		}
+	}
+	if _, err := ParseCSVDelimiter("|"); err == nil || !strings.Contains(err.Error(), `";"`) {
+		t.Errorf("| gave %v", err)
 	}
 }

@@ -3,6 +3,8 @@ package report
 import (
 	"fmt"
 	"strings"
+
+	"github.com/extriage/extriage/patterns"
 )
 
 // mainFields say where an incident happened: the server, database and
@@ -44,4 +46,19 @@ func countText(n int, unit string) string {
 		unit = "record"
 	}
 	return plural(n, unit, unit+"s")
+}
+
+// moreEvidence says how many evidence records of inc a format for people
+// did not list, having listed shown, and where to find them; "" when it
+// listed all. A truncated incident's report holds only the first and the
+// last patterns.EvidenceKept, and says so.
+func moreEvidence(inc *Incident, shown int) string {
+	more := max(inc.EvidenceTotal, len(inc.Evidence)) - shown
+	switch {
+	case more <= 0:
+		return ""
+	case inc.EvidenceTruncated:
+		return fmt.Sprintf("... and %d more: the report keeps the first and the last %d (--evidence or --format json lists those); all are counted", more, patterns.EvidenceKept)
+	}
+	return fmt.Sprintf("... and %d more (--evidence or --format json lists all)", more)
 }

@@ -40,7 +40,21 @@ type htmlPage struct {
 	Severities []htmlSeverity
 	Incidents  []htmlIncident
 	Servers    []htmlServer
+	Matrix     *htmlMatrix // merged reports only
 	Summary    htmlSummary
+}
+
+// htmlMatrix is the server × incident matrix of a merged report: a row
+// per incident, a column per merged report (a server, or a night), and in
+// each cell the count that report saw.
+type htmlMatrix struct {
+	Sources []string
+	Rows    []htmlMatrixRow
+}
+
+type htmlMatrixRow struct {
+	Ref   htmlRef
+	Cells []string // "" where the report did not see the incident
 }
 
 type htmlSeverity struct {
@@ -63,6 +77,7 @@ type htmlIncident struct {
 	Timeline            timeline
 	Evidence            []htmlEvidence
 	Total, More         int
+	MoreText            string
 }
 
 type htmlField struct{ Name, Value string }
@@ -93,13 +108,17 @@ type htmlSummary struct {
 	Span                         string
 	Errors, Warnings             []htmlProblem
 	Skipped                      []htmlProblem
+	Scope                        []scopeItem // how the report was made
+	InputFiles                   []htmlInput
 }
+
+type htmlInput struct{ File, Size, SHA256 string }
 
 type htmlProblem struct{ File, Where, Message string }
 
 func newHTMLPage(r *Result, o Options) htmlPage {
 	s := &r.Summary
-	p := htmlPage{Partial: strings.Join(s.partialReasons(), ", "), Tally: countIncidents(r.Incidents).text()}
+	p := htmlPage{Partial: strings.Join(s.partialReasons(), ", "), Tally: r.tallyText()}
 	if !s.Started.IsZero() {
 		p.Started = s.Started.UTC().Format(timeLayout)
 	}
@@ -122,8 +141,44 @@ func newHTMLPage(r *Result, o Options) htmlPage {
 		}
 		p.Servers = append(p.Servers, sv)
 	}
+	p.Matrix = newHTMLMatrix(r)
 	p.Summary = newHTMLSummary(s)
+	p.Summary.Scope = s.scopeItems(t.known)
 	return p
+}
+
+// newHTMLMatrix builds the matrix from the incidents' SeenIn; nil when no
+// incident has one (a report of one scan).
+func newHTMLMatrix(r *Result) *htmlMatrix {
+	col := map[string]int{}
+	var sources []string
+	for _, inc := range r.Incidents {
+		for _, s := range inc.SeenIn {
+			if _, ok := col[s.Source]; !ok {
+				col[s.Source] = 0
+				sources = append(sources, s.Source)
+			}
+		}
+	}
+	if len(sources) == 0 {
+		return nil
+	}
+	slices.Sort(sources)
+	m := &htmlMatrix{}
+	for i, src := range sources {
+		col[src] = i
+		m.Sources = append(m.Sources, serverLabel(src))
+	}
+	for i := range r.Incidents {
+		inc := &r.Incidents[i]
+		row := htmlMatrixRow{Ref: htmlRef{N: i + 1, Class: severityClass(inc), Severity: strings.ToUpper(Clean(string(inc.Severity), false)),
+			Title: Clean(inc.Title, false)}, Cells: make([]string, len(sources))}
+		for _, s := range inc.SeenIn {
+			row.Cells[col[s.Source]] = fmt.Sprint(s.Count)
+		}
+		m.Rows = append(m.Rows, row)
+	}
+	return m
 }
 
 func newHTMLIncident(n int, inc *Incident, o Options) htmlIncident {
@@ -131,7 +186,7 @@ func newHTMLIncident(n int, inc *Incident, o Options) htmlIncident {
 		Title: Clean(inc.Title, false), Pattern: Clean(inc.Pattern, false), Key: Clean(inc.Key, false),
 		ID: Clean(inc.ID, false), Count: inc.Count, Counted: countText(inc.Count, inc.CountUnit), Known: inc.Known,
 		First: inc.FirstSeen.UTC().Format(timeLayout), Last: inc.LastSeen.UTC().Format(timeLayout),
-		Timeline: newTimeline(inc), Total: len(inc.Evidence)}
+		Timeline: newTimeline(inc), Total: max(inc.EvidenceTotal, len(inc.Evidence))}
 	for _, k := range slices.Sorted(maps.Keys(inc.Fields)) {
 		h.Fields = append(h.Fields, htmlField{Name: Clean(k, false), Value: Clean(fieldString(inc.Fields[k]), false)})
 	}
@@ -153,7 +208,8 @@ func newHTMLIncident(n int, inc *Incident, o Options) htmlIncident {
 		h.Evidence = append(h.Evidence, htmlEvidence{Time: e.Time.UTC().Format(timeLayout), File: Clean(e.File, false),
 			Where: where(e), Signature: sig, Message: Clean(e.Message, false), Class: classes[sig]})
 	}
-	h.More = len(inc.Evidence) - len(shown)
+	h.More = max(inc.EvidenceTotal, len(inc.Evidence)) - len(shown)
+	h.MoreText = strings.Replace(moreEvidence(inc, len(shown)), "...", "…", 1)
 	return h
 }
 
@@ -191,6 +247,10 @@ func newHTMLSummary(s *Summary) htmlSummary {
 	h.Errors, h.Warnings = problems(s.Errors), problems(s.Warnings)
 	for _, sk := range s.Skipped {
 		h.Skipped = append(h.Skipped, htmlProblem{File: Clean(sk.File, false), Message: Clean(sk.Reason, false)})
+	}
+	for _, f := range s.Files {
+		h.InputFiles = append(h.InputFiles, htmlInput{File: Clean(f.Path, false), Size: sizeString(f.Bytes),
+			SHA256: cmpOr(f.SHA256, "not read to its end")})
 	}
 	return h
 }

@@ -1,23 +1,16 @@
 package report
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
-	"strings"
 	"time"
 	"unicode/utf8"
 )
 
 type jsonReporter struct{}
-
-// jsonDocument is the one JSON document a scan writes.
-type jsonDocument struct {
-	SchemaVersion int         `json:"schema_version"`
-	Summary       jsonSummary `json:"summary"`
-	Incidents     []Incident  `json:"incidents"`
-}
 
 // jsonSummary is the summary as scripts read it: what the scan recorded,
 // plus the figures every other format states, so a script need not derive
@@ -30,14 +23,57 @@ type jsonSummary struct {
 	BytesPerSecond   float64        `json:"bytes_per_second"`
 }
 
-// Report writes one indented JSON document. Slices are never null, so a
-// script can iterate them without a check.
+// Report writes one indented JSON document: schema_version, summary and
+// incidents, in that order. It is written piece by piece, one incident at
+// a time, so the text of the document is never held whole in memory; the
+// bytes are those encoding/json writes for the whole document at once.
+// Slices are never null, so a script can iterate them without a check.
 func (jsonReporter) Report(w io.Writer, r *Result, _ Options) error {
-	doc := jsonDocument{SchemaVersion: SchemaVersion, Summary: newJSONSummary(r), Incidents: r.Incidents}
-	if doc.Incidents == nil {
-		doc.Incidents = []Incident{}
+	bw := bufio.NewWriter(w)
+	s := &jsonStream{w: bw}
+	s.raw("{\n  \"schema_version\": ")
+	s.value(SchemaVersion, "  ")
+	s.raw(",\n  \"summary\": ")
+	s.value(newJSONSummary(r), "  ")
+	s.raw(",\n  \"incidents\": [")
+	for i := range r.Incidents {
+		if i > 0 {
+			s.raw(",")
+		}
+		s.raw("\n    ")
+		s.value(&r.Incidents[i], "    ")
 	}
-	return writeJSON(w, doc, "  ")
+	if len(r.Incidents) > 0 {
+		s.raw("\n  ")
+	}
+	s.raw("]\n}\n")
+	if s.err != nil {
+		return s.err
+	}
+	return bw.Flush()
+}
+
+// jsonStream writes the pieces of a document, keeping the first error.
+type jsonStream struct {
+	w   io.Writer
+	err error
+}
+
+func (s *jsonStream) raw(text string) {
+	if s.err == nil {
+		_, s.err = io.WriteString(s.w, text)
+	}
+}
+
+// value writes v indented as it sits at prefix in the document.
+func (s *jsonStream) value(v any, prefix string) {
+	if s.err != nil {
+		return
+	}
+	var b []byte
+	if b, s.err = json.MarshalIndent(v, prefix, "  "); s.err == nil {
+		_, s.err = s.w.Write(escapeBidi(b))
+	}
 }
 
 // writeJSON writes v and a line break. The encoder escapes <, > and & and
@@ -54,18 +90,18 @@ func writeJSON(w io.Writer, v any, indent string) error {
 }
 
 // escapeBidi writes the bidi controls and the C1 controls (U+0080 to
-// U+009F: U+009B is a terminal's CSI, U+0085 a line break) in JSON text as
-// \u escapes, which the encoder leaves raw. The data stays as the log had
-// it (a script reads the same string back), but a person paging the file
-// sees the escape, not text reordered or a terminal driven by it.
+// U+009F, which encoding/json passes through and some terminals obey) in
+// JSON text as \u escapes. The data stays as the log had it (a script
+// reads the same string back), but a person paging the file sees the
+// escape, not text reordered or a terminal driven by it.
 func escapeBidi(b []byte) []byte {
-	if !bytes.ContainsAny(b, invisibles) {
+	if !bytes.ContainsFunc(b, isHiddenControl) {
 		return b
 	}
 	var out bytes.Buffer
 	for len(b) > 0 {
 		r, size := utf8.DecodeRune(b)
-		if isBidiControl(r) || isC1Control(r) {
+		if isHiddenControl(r) && size > 1 {
 			fmt.Fprintf(&out, "\\u%04x", r)
 		} else {
 			out.Write(b[:size])
@@ -75,17 +111,9 @@ func escapeBidi(b []byte) []byte {
 	return out.Bytes()
 }
 
-// invisibles are the characters escapeBidi escapes.
-var invisibles = func() string {
-	var sb strings.Builder
-	sb.WriteString("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-	for r := rune(0x80); r <= 0x9f; r++ {
-		sb.WriteRune(r)
-	}
-	return sb.String()
-}()
-
-func isC1Control(r rune) bool { return r >= 0x80 && r <= 0x9f }
+func isHiddenControl(r rune) bool {
+	return isBidiControl(r) || r >= 0x80 && r <= 0x9f
+}
 
 func newJSONSummary(r *Result) jsonSummary {
 	t := countIncidents(r.Incidents)

@@ -50,7 +50,7 @@ func (m *mdWriter) row(cells ...string) {
 func (m *mdWriter) overview(r *Result) {
 	m.line("## Overview\n")
 	t := countIncidents(r.Incidents)
-	m.line("**Incidents:** %s.\n", mdText(t.text()))
+	m.line("**Incidents:** %s.\n", mdText(r.tallyText()))
 	if len(r.Incidents) == 0 {
 		return
 	}
@@ -106,7 +106,7 @@ func (m *mdWriter) incident(n int, inc *Incident) {
 	}
 	m.line("")
 	m.line("%s\n", mdBlock(inc.Explanation))
-	m.evidence(inc.Evidence)
+	m.evidence(inc)
 	if len(inc.Remedy) > 0 {
 		m.line("#### What to do\n")
 	}
@@ -118,7 +118,8 @@ func (m *mdWriter) incident(n int, inc *Incident) {
 	}
 }
 
-func (m *mdWriter) evidence(ev []patterns.Evidence) {
+func (m *mdWriter) evidence(inc *Incident) {
+	ev := inc.Evidence
 	if len(ev) == 0 {
 		return
 	}
@@ -130,8 +131,8 @@ func (m *mdWriter) evidence(ev []patterns.Evidence) {
 		m.row(mdTime(e.Time), mdText(e.File), where(e), mdText(e.Signature), mdText(e.Message))
 	}
 	m.line("")
-	if more := len(ev) - len(shown); more > 0 {
-		m.line("... and %d more (--evidence or --format json lists all).\n", more)
+	if more := moreEvidence(inc, len(shown)); more != "" {
+		m.line("%s.\n", more)
 	}
 }
 
@@ -148,7 +149,7 @@ func (m *mdWriter) summary(r *Result) {
 	} else {
 		m.line("- **Took:** %s (%s).", s.durationText(), s.rateText())
 	}
-	m.line("- **Incidents:** %s.", mdText(countIncidents(r.Incidents).text()))
+	m.line("- **Incidents:** %s.", mdText(r.tallyText()))
 	if why := s.partialReasons(); len(why) > 0 {
 		m.line("- **Partial scan:** %s. Everything else was read.", strings.Join(why, ", "))
 	} else {
@@ -166,6 +167,29 @@ func (m *mdWriter) summary(r *Result) {
 		m.line("")
 	}
 	m.problems("Warnings (nothing lost)", "Warning", s.Warnings)
+	m.scope(r)
+}
+
+func (m *mdWriter) scope(r *Result) {
+	items := r.Summary.scopeItems(countIncidents(r.Incidents).known)
+	if len(items) == 0 {
+		return
+	}
+	m.line("### Scope\n")
+	for _, it := range items {
+		m.line("- **%s:** %s", it.Label, mdText(it.Text))
+	}
+	m.line("")
+	if len(r.Summary.Files) == 0 {
+		return
+	}
+	m.line("### Inputs\n")
+	m.row("File", "Size", "SHA-256")
+	m.row("---", "---", "---")
+	for _, f := range r.Summary.Files {
+		m.row(mdText(f.Path), sizeString(f.Bytes), cmpOr(f.SHA256, "not read to its end"))
+	}
+	m.line("")
 }
 
 func (m *mdWriter) problems(title, what string, errs []Error) {

@@ -1,6 +1,9 @@
 package report
 
-import "io"
+import (
+	"bufio"
+	"io"
+)
 
 type ndjsonReporter struct{}
 
@@ -22,11 +25,17 @@ type ndjsonSummary struct {
 // Report writes one incident per line, then the summary line, so a script
 // can act on each incident as it reads it. No log string can split a line:
 // the encoder escapes line breaks inside values.
+// Each line goes to the writer as it is encoded, through a buffer that
+// is flushed at the end: memory holds one line, not the report.
 func (ndjsonReporter) Report(w io.Writer, r *Result, _ Options) error {
+	bw := bufio.NewWriter(w)
 	for _, inc := range r.Incidents {
-		if err := writeJSON(w, ndjsonIncident{Type: "incident", Incident: inc}, ""); err != nil {
+		if err := writeJSON(bw, ndjsonIncident{Type: "incident", Incident: inc}, ""); err != nil {
 			return err
 		}
 	}
-	return writeJSON(w, ndjsonSummary{Type: "summary", SchemaVersion: SchemaVersion, jsonSummary: newJSONSummary(r)}, "")
+	if err := writeJSON(bw, ndjsonSummary{Type: "summary", SchemaVersion: SchemaVersion, jsonSummary: newJSONSummary(r)}, ""); err != nil {
+		return err
+	}
+	return bw.Flush()
 }

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -25,21 +26,39 @@ type Result struct {
 }
 
 // Incident is an incident as reported: Known says a baseline (an earlier
-// report) already had its id, so a script or a reader can tell new
+// report) already had its problem, so a script or a reader can tell new
 // problems from old ones. It marshals flat: id, pattern, ..., known.
 type Incident struct {
 	patterns.Incident
 	Known bool `json:"known"`
+	// SeenIn is set by merging reports: the count each merged report (one
+	// server, or one night) contributed, for the server × incident matrix.
+	SeenIn []Sighting `json:"seen_in,omitempty"`
+}
+
+// Sighting is one merged report's share of an incident.
+type Sighting struct {
+	Source string `json:"source"` // the report's server, or its file name
+	Count  int    `json:"count"`
 }
 
 // Wrap turns the incidents a scan found into reported ones, marking those
-// whose id is in known (which may be nil: nothing is known).
+// whose problem id is in known (as ReadBaseline returns it; nil: nothing
+// is known). Every episode of a known problem is known: a nightly scan of
+// rotated logs sees the same problem start later each night.
 func Wrap(incs []patterns.Incident, known map[string]bool) []Incident {
 	out := make([]Incident, len(incs))
 	for i, inc := range incs {
-		out[i] = Incident{Incident: inc, Known: known[inc.ID]}
+		out[i] = Incident{Incident: inc, Known: known[cmpOr(inc.ProblemID, inc.ID)]}
 	}
 	return out
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }
 
 // Options tune rendering.
@@ -48,7 +67,28 @@ type Options struct {
 	// (otherwise the first ShownEvidence) and makes CSV one row per record.
 	AllEvidence bool
 	Terminal    bool // output is a terminal: colour and width
-	Width       int  // terminal width, 0 if unknown
+	Width       int  // terminal width, 0 if unknown: 80 columns
+	// NoColor keeps colour out of a report for a terminal (--no-color);
+	// so does a NO_COLOR environment variable that is set and not empty
+	// (no-color.org).
+	NoColor bool
+	// CSVDelimiter separates CSV cells: ',' (0 means ','), ';' as Excel
+	// expects in locales whose decimal mark is a comma (de, fr, nl), or '\t'.
+	CSVDelimiter rune
+	// CSVSummary writes the summary rows as the CSV instead of the
+	// incident rows, so that each CSV has one shape.
+	CSVSummary bool
+}
+
+// lookupEnv reads the environment; tests replace it.
+var lookupEnv = os.LookupEnv
+
+// colour says whether to colour: on a terminal, unless told not to.
+func (o Options) colour() bool {
+	if v, ok := lookupEnv("NO_COLOR"); ok && v != "" {
+		return false
+	}
+	return o.Terminal && !o.NoColor
 }
 
 // Reporter renders a result in one format.
@@ -64,6 +104,9 @@ var Reporters = map[string]Reporter{
 	"markdown": markdownReporter{},
 	"html":     htmlReporter{},
 	"csv":      csvReporter{},
+	// For engines people already run (docs/fleet.md).
+	"ecs":        ecsReporter{},
+	"timesketch": timesketchReporter{},
 }
 
 // Write renders r in the named format.

@@ -56,7 +56,7 @@ func sample() *Result {
 	}
 	incs := []patterns.Incident{
 		{
-			ID: patterns.IncidentID("ha.lagged-copy-not-lagging", `DB1\EX01`), Pattern: "ha.lagged-copy-not-lagging",
+			ID: patterns.ProblemID("ha.lagged-copy-not-lagging", `DB1\EX01`), Pattern: "ha.lagged-copy-not-lagging",
 			Title: `Lagged copy DB1\EX01 is not lagging`, Severity: patterns.SeverityHigh, Key: `DB1\EX01`,
 			Fields: map[string]any{"database": "DB1", "server": "EX01", "blocked_servers": []string{"EX03", "EX04"},
 				"availability_count": 2, "expected_availability_count": 3},
@@ -69,7 +69,7 @@ func sample() *Result {
 			Evidence: haEvidence,
 		},
 		{
-			ID: patterns.IncidentID("ha.lag-playdown-low-disk", `DB2\EX02`), Pattern: "ha.lag-playdown-low-disk",
+			ID: patterns.ProblemID("ha.lag-playdown-low-disk", `DB2\EX02`), Pattern: "ha.lag-playdown-low-disk",
 			Title: `Lagged copy DB2\EX02 played down: not enough free disk space`, Severity: patterns.SeverityMedium, Key: `DB2\EX02`,
 			Fields: map[string]any{"database": "DB2", "free_space_mb": 8123, "delta_mb": -2},
 			Count:  2, FirstSeen: at(4, 23, 10), LastSeen: at(4, 23, 40),
@@ -81,7 +81,7 @@ func sample() *Result {
 			},
 		},
 		{
-			ID: patterns.IncidentID("mailflow.transport-rule-reject", "rule-7|"+hostileAttr), Pattern: "mailflow.transport-rule-reject",
+			ID: patterns.ProblemID("mailflow.transport-rule-reject", "rule-7|"+hostileAttr), Pattern: "mailflow.transport-rule-reject",
 			Title:    "Transport rule " + hostileScript + " | `rm -rf` *rejected* [mail](" + hostileURL + ") from " + hostileAttr,
 			Severity: patterns.SeverityHigh, Key: "rule-7|" + hostileAttr,
 			Fields: map[string]any{"sender": hostileAttr + "@evil.example", "recipient": hostileFormula,
@@ -101,7 +101,7 @@ func sample() *Result {
 			},
 		},
 		{
-			ID: patterns.IncidentID("mailflow.autoforward-dropped", "taro@contoso.co.jp"), Pattern: "mailflow.autoforward-dropped",
+			ID: patterns.ProblemID("mailflow.autoforward-dropped", "taro@contoso.co.jp"), Pattern: "mailflow.autoforward-dropped",
 			Title: "Automatic forwarding from " + japanese + " to an outside address dropped", Severity: patterns.SeverityLow,
 			Key:    "taro@contoso.co.jp",
 			Fields: map[string]any{"sender": japanese + " <taro@contoso.co.jp>", "recipient": hebrew + " <shalom@example.co.il>", "recipient_domain": "example.co.il"},
@@ -111,7 +111,7 @@ func sample() *Result {
 			Evidence:    []patterns.Evidence{{File: "traces/message-trace.csv", Line: 12, Time: at(6, 8, 15), Signature: "mailflow.autoforward", Message: japanese + " → " + hebrew}},
 		},
 		{
-			ID: patterns.IncidentID("mailflow.oof-suppressed", "EX02"), Pattern: "mailflow.oof-suppressed",
+			ID: patterns.ProblemID("mailflow.oof-suppressed", "EX02"), Pattern: "mailflow.oof-suppressed",
 			Title: "Out-of-office replies suppressed on EX02", Severity: patterns.SeverityInfo, Key: "EX02",
 			Fields: map[string]any{"server": "EX02", "message_ids": []string{"<m1@contoso.com>"}},
 			Count:  1, FirstSeen: at(6, 10, 0), LastSeen: at(6, 10, 0),
@@ -119,7 +119,15 @@ func sample() *Result {
 			Evidence:    []patterns.Evidence{{File: "traces/tracking.csv", Line: 120, Time: at(6, 10, 0), Signature: "mailflow.oof", Message: "OOF suppressed"}},
 		},
 	}
-	known := map[string]bool{incs[0].ID: true}
+	for i := range incs {
+		inc := &incs[i]
+		inc.ProblemID, inc.ID = inc.ID, patterns.EpisodeID(inc.Pattern, inc.Key, inc.FirstSeen)
+		inc.EvidenceTotal = len(inc.Evidence)
+	}
+	// The first incident had more hits than a report keeps: its evidence
+	// is the first and the last few of 2,406.
+	incs[0].Count, incs[0].EvidenceTotal, incs[0].EvidenceTruncated = 2406, 2406, true
+	known := map[string]bool{incs[0].ProblemID: true}
 	return &Result{
 		Incidents: Wrap(incs, known),
 		Summary: Summary{
@@ -130,8 +138,15 @@ func sample() *Result {
 				{Path: `logs\EX02\HA.evtx`, Kind: "evtx", Noun: evtxNoun, Bytes: 10 << 20, Records: 3000, Lost: 3, Problems: 1},
 				{Path: `logs\EX03\HA.evtx`, Kind: "evtx", Noun: evtxNoun, Bytes: 1 << 20, Records: 45, Dirty: true},
 				{Path: "traces/tracking.csv", Kind: "trace", Noun: traceNoun, Bytes: 15 << 20, Records: 1200, Dialect: "tracking-csv", Encoding: "utf-16le (bom)", Problems: 1},
-				{Path: "traces/message-trace.csv", Kind: "trace", Noun: traceNoun, Bytes: 4 << 20, Records: 100, Dialect: "message-trace", Encoding: "utf-8"},
+				{Path: "traces/message-trace.csv", Kind: "trace", Noun: traceNoun, Bytes: 4 << 20, Records: 100, Dialect: "message-trace", Encoding: "utf-8",
+					SHA256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"},
 			},
+			Scope: Scope{Tool: Tool{Version: "v1.4.0", Revision: "3c1f0a9e2b7d44aa", Go: "go1.26.0"},
+				Catalog:     patterns.Version{Hash: "1a95ca288d9c64bcea0daf9cae313bd6068d347ad33827cb91641ee4233a776f", Files: 2},
+				CommandLine: []string{"extriage", "scan", "--min-severity", "low", "--baseline", "base.json", "logs\\" + hostileANSI, "traces/"},
+				Filters: Filters{MinSeverity: "low", FailOn: "medium", Baseline: "base.json", Since: "2024-05-01T00:00:00Z",
+					RecordsOutsideWindow: 420, IncidentsOutsideWindow: 3, IncidentsBelowMinSeverity: 69, IncidentsBelowFailOn: 2},
+				TimeZone: "UTC", TimeZoneAssumed: true},
 			Servers: []Server{
 				{Name: "EX01", Records: 8000, First: at(1, 0, 0), Last: at(6, 23, 59)},
 				{Name: "EX02", Records: 3000, First: at(2, 0, 0), Last: at(6, 12, 0)},
@@ -161,13 +176,18 @@ var goldenCases = []struct {
 }{
 	{"report.txt", "table", Options{}},
 	{"report.tty.txt", "table", Options{Terminal: true, Width: 100}},
+	{"report.wide.txt", "table", Options{Width: 132}},
 	{"report.json", "json", Options{}},
 	{"report.ndjson", "ndjson", Options{}},
 	{"report.md", "markdown", Options{}},
 	{"report.html", "html", Options{}},
 	{"report.csv", "csv", Options{}},
 	{"report.evidence.csv", "csv", Options{AllEvidence: true}},
+	{"report.semicolon.csv", "csv", Options{CSVDelimiter: ';'}},
+	{"report.summary.csv", "csv", Options{CSVSummary: true}},
 	{"report.all.md", "markdown", Options{AllEvidence: true}},
+	{"report.ecs.ndjson", "ecs", Options{}},
+	{"report.timesketch.jsonl", "timesketch", Options{}},
 }
 
 // ansi matches the colour codes go-pretty writes, stripped from the
@@ -248,14 +268,19 @@ func TestNoControlSequences(t *testing.T) {
 	}
 }
 
+// machineFormats are read by programs, which find the partial flag in a
+// field; ecs and timesketch write a line per incident or record, so
+// nothing for no incident.
+var machineFormats = map[string]bool{"json": true, "ndjson": true, "ecs": true, "timesketch": true}
+
 // TestPartialScanSaid: every format says the scan was partial, and none
 // says it when nothing was skipped or damaged.
 func TestPartialScanSaid(t *testing.T) {
 	clean := sample()
 	clean.Summary.Errors, clean.Summary.Skipped, clean.Summary.Lost, clean.Summary.Partial = nil, nil, 0, false
 	for _, c := range goldenCases {
-		if c.format == "json" || c.format == "ndjson" {
-			continue // "partial": true, tested by TestNDJSON and the golden file
+		if machineFormats[c.format] {
+			continue // "partial": true, tested by TestNDJSON, TestFleetFormats and the golden files
 		}
 		if out := strings.ToLower(render(t, c.format, sample(), c.opts)); !strings.Contains(out, "partial scan") {
 			t.Errorf("%s does not say \"partial scan\"", c.file)
@@ -271,7 +296,7 @@ func TestPartialScanSaid(t *testing.T) {
 func TestEmptyResult(t *testing.T) {
 	for name := range Reporters {
 		out := strings.ToLower(render(t, name, &Result{}, Options{}))
-		if name != "json" && name != "ndjson" && name != "csv" && !strings.Contains(out, "no incident") {
+		if !machineFormats[name] && name != "csv" && !strings.Contains(out, "no incident") {
 			t.Errorf("%s does not say there is no incident:\n%s", name, out)
 		}
 	}

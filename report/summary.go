@@ -14,14 +14,11 @@ import (
 
 // Summary says what a scan read, what it could not read and why.
 type Summary struct {
-	Inputs  int `json:"inputs"`  // files scanned as logs
-	Records int `json:"records"` // records read from them
-	Lost    int `json:"records_lost"`
-	// TimesUnknown counts the records whose time is zero or outside
-	// 1970-2099: read, but in no server's time span.
-	TimesUnknown int       `json:"records_time_unknown"`
-	Skipped      []Skipped `json:"skipped"` // files passed over: not a log extriage reads
-	Errors       []Error   `json:"errors"`  // damaged or unreadable parts: make the scan partial
+	Inputs  int       `json:"inputs"`  // files scanned as logs
+	Records int       `json:"records"` // records read from them
+	Lost    int       `json:"records_lost"`
+	Skipped []Skipped `json:"skipped"` // files passed over: not a log extriage reads
+	Errors  []Error   `json:"errors"`  // damaged or unreadable parts: make the scan partial
 	// Warnings are things the reader had to assume (an unknown time zone, a
 	// guessed day/month order) or values it could not use: nothing was lost.
 	Warnings []Error   `json:"warnings"`
@@ -31,6 +28,12 @@ type Summary struct {
 	Started  time.Time `json:"started"`
 	Duration Duration  `json:"duration_seconds"`
 	Bytes    int64     `json:"bytes"`
+	// Scope is how the report was made and what its filters hid.
+	Scope Scope `json:"scope"`
+
+	// TimesUnknown counts the records whose time is zero or outside
+	// 1970-2099: read, but in no server's time span.
+	TimesUnknown int `json:"records_time_unknown"`
 }
 
 // File is the outcome for one input file.
@@ -52,6 +55,9 @@ type File struct {
 	// Noun names the file's kind in the summary text; the scan fills it from
 	// the kind. Not in the JSON document: Kind names the kind there.
 	Noun Noun `json:"-"`
+	// SHA256 is of the file's bytes (a zip member's content), computed as
+	// they were read; "" when the file was not read to its end.
+	SHA256 string `json:"sha256,omitempty"`
 }
 
 // Noun is how the summary counts files of one kind: "3 event logs (.evtx)",

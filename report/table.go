@@ -3,7 +3,9 @@ package report
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/extriage/extriage/patterns"
 	"github.com/jedib0t/go-pretty/v6/table"
@@ -21,14 +23,18 @@ const timeLayout = "2006-01-02 15:04:05"
 // then the scan summary.
 func (tableReporter) Report(w io.Writer, r *Result, o Options) error {
 	p := &printer{lines: lines{w: w}, o: o}
-	if o.Width <= 0 || o.Width > 160 {
-		p.o.Width = 120 // piped: wide enough for the overview, narrow enough to read
+	switch {
+	case o.Width <= 0:
+		p.o.Width = pipedWidth
+	case o.Width > 160:
+		p.o.Width = 160 // wider lines are hard to follow
 	}
 	if why := r.Summary.partialReasons(); len(why) > 0 {
-		p.line("%s: %s; the rest was read (details at the end).\n", p.warn("PARTIAL SCAN"), strings.Join(why, ", "))
+		p.para(p.warn("PARTIAL SCAN")+": ", strings.Join(why, ", ")+"; the rest was read (details at the end).")
+		p.line("")
 	}
 	if len(r.Incidents) == 0 {
-		p.line("No incident found.\n")
+		p.line("%s\n", r.Summary.noneText())
 	} else {
 		p.line("%s %s.\n", p.bold("Incidents:"), countIncidents(r.Incidents).text())
 		p.overview(r.Incidents)
@@ -38,7 +44,33 @@ func (tableReporter) Report(w io.Writer, r *Result, o Options) error {
 		p.incident(i+1, &r.Incidents[i])
 	}
 	p.summary(r)
+	if p.count > screenLines && len(r.Incidents) > 1 {
+		p.again(r.Incidents)
+	}
 	return p.err
+}
+
+const (
+	// pipedWidth is the width of a report written to a file or a pipe: it
+	// reads in any terminal, mail or ticket.
+	pipedWidth = 80
+	// wideLayout is the width from which the overview also has the times.
+	wideLayout = 110
+	// screenLines: a report longer than this has scrolled its overview
+	// away, so the incident list is repeated at its end.
+	screenLines = 60
+)
+
+// again repeats the incident list at the end of a long report, where the
+// reader is.
+func (p *printer) again(incs []Incident) {
+	p.line("")
+	p.line("%s", p.bold("Incidents (the list again; details above)"))
+	for i := range incs {
+		inc := &incs[i]
+		lead := fmt.Sprintf("  [%d] %s  ", i+1, p.severity(inc.Severity))
+		p.para(lead, fmt.Sprintf("%s, %d %s", Clean(inc.Title, false), inc.Count, countText(inc.Count, inc.CountUnit)))
+	}
 }
 
 // printer writes the table format's lines.
@@ -50,13 +82,16 @@ type printer struct {
 // lines writes formatted lines, keeping the first write error, so a
 // reporter checks it once at the end.
 type lines struct {
-	w   io.Writer
-	err error
+	w     io.Writer
+	err   error
+	count int // lines written
 }
 
 func (l *lines) line(format string, args ...any) {
 	if l.err == nil {
-		_, l.err = fmt.Fprintf(l.w, format+"\n", args...)
+		s := fmt.Sprintf(format+"\n", args...)
+		l.count += strings.Count(s, "\n")
+		_, l.err = io.WriteString(l.w, s)
 	}
 }
 
@@ -65,12 +100,50 @@ func (l *lines) line(format string, args ...any) {
 func (p *printer) para(lead, s string) {
 	indent := strings.Repeat(" ", text.StringWidthWithoutEscSequences(lead))
 	for _, l := range strings.Split(Clean(s, true), "\n") {
-		wrapped := text.WrapSoft(l, max(20, p.o.Width-len(indent)))
-		for _, wl := range strings.Split(wrapped, "\n") {
+		for _, wl := range wrapWords(l, max(20, p.o.Width-len(indent))) {
 			p.line("%s", strings.TrimRight(lead+wl, " "))
 			lead = indent
 		}
 	}
+}
+
+// wrapWords breaks s at spaces into lines of at most width columns. A
+// word longer than the width (a path, a server or pattern name) gets a
+// line of its own, whole: a name split across lines cannot be searched
+// for or pasted. A no-break space (nbsp) holds two words together and is
+// written as a space.
+func wrapWords(s string, width int) []string {
+	var out []string
+	cur, curWidth := "", 0
+	for _, word := range strings.Split(s, " ") {
+		if word == "" {
+			continue
+		}
+		w := text.StringWidthWithoutEscSequences(word)
+		switch {
+		case cur == "":
+			cur, curWidth = word, w
+		case curWidth+1+w <= width:
+			cur, curWidth = cur+" "+word, curWidth+1+w
+		default:
+			out = append(out, cur)
+			cur, curWidth = word, w
+		}
+	}
+	out = append(out, cur)
+	for i := range out {
+		out[i] = strings.ReplaceAll(out[i], nbsp, " ")
+	}
+	return out
+}
+
+// wrapCell is wrapWords as a table column enforcer.
+func wrapCell(s string, width int) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		out = append(out, wrapWords(l, width)...)
+	}
+	return strings.Join(out, "\n")
 }
 
 // newTable returns a table in the house style: rounded on a terminal, plain
@@ -84,19 +157,37 @@ func (p *printer) newTable() table.Writer {
 	return t
 }
 
+// overview lists the incidents in a table that fits the width: with their
+// times when there is room, else number, severity, title and count (the
+// times are in each incident's detail).
 func (p *printer) overview(incs []Incident) {
 	t := p.newTable()
-	t.AppendHeader(table.Row{"#", "Severity", "Incident", "Count", "First seen (UTC)", "Last seen (UTC)"})
+	wide := p.o.Width >= wideLayout
+	if wide {
+		t.AppendHeader(table.Row{"#", "Severity", "Incident", "Count", "First seen (UTC)", "Last seen (UTC)"})
+	} else {
+		t.AppendHeader(table.Row{"#", "Severity", "Incident", "Count"})
+	}
+	maxCount := 0
 	for i, inc := range incs {
 		title := Clean(inc.Title, false)
 		if inc.Known {
 			title += " [known]"
 		}
-		t.AppendRow(table.Row{i + 1, p.severity(inc.Severity), title, inc.Count,
-			inc.FirstSeen.UTC().Format(timeLayout), inc.LastSeen.UTC().Format(timeLayout)})
+		row := table.Row{i + 1, p.severity(inc.Severity), title, inc.Count}
+		if wide {
+			row = append(row, inc.FirstSeen.UTC().Format(timeLayout), inc.LastSeen.UTC().Format(timeLayout))
+		}
+		t.AppendRow(row)
+		maxCount = max(maxCount, inc.Count)
 	}
-	// The title takes what the fixed columns leave, wrapping at word breaks.
-	t.SetColumnConfigs([]table.ColumnConfig{{Number: 3, WidthMax: max(20, p.o.Width-75), WidthMaxEnforcer: text.WrapSoft}})
+	// The title takes what the other columns leave, wrapping at spaces.
+	fixed := 75
+	if !wide {
+		// Borders and padding of four columns, then #, SEVERITY, COUNT.
+		fixed = 13 + len(fmt.Sprint(len(incs))) + len("SEVERITY") + max(len("COUNT"), len(fmt.Sprint(maxCount)))
+	}
+	t.SetColumnConfigs([]table.ColumnConfig{{Number: 3, WidthMax: max(20, p.o.Width-fixed), WidthMaxEnforcer: wrapCell}})
 	p.line("%s\n", t.Render())
 }
 
@@ -107,6 +198,10 @@ func (p *printer) servers(views []serverView, incs []Incident) {
 		return
 	}
 	p.line("%s", p.bold("Servers"))
+	if p.o.Width < wideLayout {
+		p.serverList(views, incs)
+		return
+	}
 	t := p.newTable()
 	t.AppendHeader(table.Row{"Server", "Records", "First record (UTC)", "Last record (UTC)", "Incidents"})
 	for _, v := range views {
@@ -114,23 +209,56 @@ func (p *printer) servers(views []serverView, incs []Incident) {
 		if v.Read {
 			records, first, last = fmt.Sprint(v.Records), utcText(v.First), utcText(v.Last)
 		}
-		var nums []string
-		for _, i := range v.Incidents {
-			nums = append(nums, fmt.Sprintf("[%d] %s", i+1, strings.ToUpper(string(incs[i].Severity))))
-		}
-		t.AppendRow(table.Row{serverLabel(v.Name), records, first, last, strings.Join(nums, ", ")})
+		t.AppendRow(table.Row{serverLabel(v.Name), records, first, last, strings.ReplaceAll(strings.Join(incidentNumbers(v, incs), ", "), nbsp, " ")})
 	}
+	// Server names are never split; the incident list wraps in what is left.
 	t.SetColumnConfigs([]table.ColumnConfig{
-		{Number: 1, WidthMax: 30, WidthMaxEnforcer: text.WrapHard},
 		{Number: 2, Align: text.AlignRight},
-		{Number: 5, WidthMax: max(20, p.o.Width-90), WidthMaxEnforcer: text.WrapSoft},
+		{Number: 5, WidthMax: max(20, p.o.Width-90), WidthMaxEnforcer: wrapCell},
 	})
 	p.line("%s\n", t.Render())
 }
 
+// serverList is the servers table as lines, for a narrow width: one
+// server a line, wrapped at spaces.
+func (p *printer) serverList(views []serverView, incs []Incident) {
+	for _, v := range views {
+		what := "no record read"
+		if v.Read {
+			what = fmt.Sprintf("%d records, %s to %s UTC", v.Records, timeText(v.First, timeLayout), timeText(v.Last, timeLayout))
+		}
+		if nums := incidentNumbers(v, incs); len(nums) > 0 {
+			what += "; incidents " + strings.Join(nums, ", ")
+		}
+		p.para("  "+serverLabel(v.Name)+": ", what)
+	}
+	p.line("")
+}
+
+// incidentNumbers names the incidents of a server: "[2] MEDIUM", held
+// together by a no-break space.
+func incidentNumbers(v serverView, incs []Incident) []string {
+	var nums []string
+	for _, i := range v.Incidents {
+		nums = append(nums, fmt.Sprintf("[%d]%s%s", i+1, nbsp, strings.ToUpper(string(incs[i].Severity))))
+	}
+	return nums
+}
+
+// nbsp keeps two words on one line when wrapWords wraps.
+const nbsp = "\u00a0"
+
+// timeText is a server's first or last record time, "-" when unknown.
+func timeText(t time.Time, layout string) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.UTC().Format(layout)
+}
+
 func (p *printer) severity(s patterns.Severity) string {
 	label := strings.ToUpper(string(s))
-	if !p.o.Terminal {
+	if !p.o.colour() {
 		return label
 	}
 	switch s {
@@ -145,14 +273,14 @@ func (p *printer) severity(s patterns.Severity) string {
 // bold and warn colour our own labels on a terminal only; log text is never
 // passed to them uncleaned.
 func (p *printer) bold(s string) string {
-	if !p.o.Terminal {
+	if !p.o.colour() {
 		return s
 	}
 	return text.Bold.Sprint(s)
 }
 
 func (p *printer) warn(s string) string {
-	if !p.o.Terminal {
+	if !p.o.colour() {
 		return s
 	}
 	return text.Colors{text.FgHiYellow, text.Bold}.Sprint(s)
@@ -163,10 +291,11 @@ func (p *printer) incident(n int, inc *Incident) {
 	if inc.Known {
 		known = "  [known: in the baseline]"
 	}
-	p.line("[%d] %s  %s  (%s)%s", n, p.severity(inc.Severity), Clean(inc.Title, false), Clean(inc.Pattern, false), known)
-	p.line("    %d %s from %s to %s UTC", inc.Count, countText(inc.Count, inc.CountUnit),
-		inc.FirstSeen.UTC().Format(timeLayout), inc.LastSeen.UTC().Format(timeLayout))
-	p.line("    Key %s, id %s", Clean(inc.Key, false), Clean(inc.ID, false))
+	p.para(fmt.Sprintf("[%d] %s  ", n, p.severity(inc.Severity)),
+		fmt.Sprintf("%s  (%s)%s", Clean(inc.Title, false), Clean(inc.Pattern, false), known))
+	p.para("    ", fmt.Sprintf("%d %s from %s to %s UTC", inc.Count, countText(inc.Count, inc.CountUnit),
+		inc.FirstSeen.UTC().Format(timeLayout), inc.LastSeen.UTC().Format(timeLayout)))
+	p.para("    ", fmt.Sprintf("Key %s, id %s", Clean(inc.Key, false), Clean(inc.ID, false)))
 	// Only the fields that say where: the explanation tells the rest, and
 	// --format json or markdown lists every field.
 	var fields []string
@@ -185,7 +314,7 @@ func (p *printer) incident(n int, inc *Incident) {
 	}
 	p.line("")
 	p.para("    ", inc.Explanation)
-	p.evidence(inc.Evidence)
+	p.evidence(inc)
 	if len(inc.Remedy) > 0 {
 		p.line("")
 		p.line("    What to do:")
@@ -201,7 +330,8 @@ func (p *printer) incident(n int, inc *Incident) {
 	p.line("")
 }
 
-func (p *printer) evidence(ev []patterns.Evidence) {
+func (p *printer) evidence(inc *Incident) {
+	ev := inc.Evidence
 	if len(ev) == 0 {
 		return
 	}
@@ -209,16 +339,37 @@ func (p *printer) evidence(ev []patterns.Evidence) {
 	p.line("")
 	p.line("    Evidence:")
 	for _, e := range shown {
-		p.line("      %s  %s  %s", e.Time.UTC().Format(timeLayout), Clean(citation(e), false), Clean(e.Signature, false))
+		// One line when it fits; else the file, a name that is never
+		// split, gets a line of its own.
+		when, cite, sig := e.Time.UTC().Format(timeLayout), Clean(citation(e), false), Clean(e.Signature, false)
+		if one := fmt.Sprintf("      %s  %s  %s", when, cite, sig); text.StringWidthWithoutEscSequences(one) <= p.o.Width {
+			p.line("%s", one)
+		} else {
+			p.line("      %s", strings.Join(slices.DeleteFunc([]string{when, where(e), sig}, func(s string) bool { return s == "" }), "  "))
+			p.line("        %s", Clean(e.File, false))
+		}
 		// What the record said, on one line: enough to recognise a message
 		// by its subject or an event by its reason; JSON has it whole.
 		if msg := Clean(e.Message, false); msg != "" {
-			p.line("        %s", text.Trim(msg, max(20, p.o.Width-8)))
+			p.line("        %s", excerpt(msg, max(20, p.o.Width-8)))
 		}
 	}
-	if more := len(ev) - len(shown); more > 0 {
-		p.line("      ... and %d more (--evidence or --format json lists all)", more)
+	if more := moreEvidence(inc, len(shown)); more != "" {
+		p.para("      ", more)
 	}
+}
+
+// excerpt is the start of s that fits width, cut at a space, with "…"
+// when something was cut.
+func excerpt(s string, width int) string {
+	if text.StringWidthWithoutEscSequences(s) <= width {
+		return s
+	}
+	cut := text.Trim(s, width-2)
+	if i := strings.LastIndexByte(cut, ' '); i > width/2 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, " ") + " …"
 }
 
 // shownEvidence is the evidence a format for people lists.
@@ -249,9 +400,9 @@ func (p *printer) summary(r *Result) {
 		p.para("  ", fmt.Sprintf("Read %s: %d %s, %s, %d records in %s (%s).", s.inputsText(), s.Inputs,
 			plural(s.Inputs, "file", "files"), sizeString(s.Bytes), s.Records, s.durationText(), s.rateText()))
 	}
-	p.para("  ", fmt.Sprintf("Incidents: %s.", countIncidents(r.Incidents).text()))
+	p.para("  ", fmt.Sprintf("Incidents: %s.", r.tallyText()))
 	if why := s.partialReasons(); len(why) > 0 {
-		p.line("  %s: %s. Everything else was read.", p.warn("PARTIAL SCAN"), strings.Join(why, ", "))
+		p.para("  "+p.warn("PARTIAL SCAN")+": ", strings.Join(why, ", ")+". Everything else was read.")
 	} else {
 		p.line("  Complete scan: every input was read whole.")
 	}
@@ -267,6 +418,34 @@ func (p *printer) summary(r *Result) {
 		}
 	}
 	p.problems("Warnings (nothing lost)", s.Warnings)
+	p.scope(r)
+}
+
+// shownInputs is how many inputs the table lists with their size and
+// SHA-256 unless --evidence: the JSON report lists all.
+const shownInputs = 20
+
+func (p *printer) scope(r *Result) {
+	items := r.Summary.scopeItems(countIncidents(r.Incidents).known)
+	if len(items) == 0 {
+		return
+	}
+	p.line("%s", p.bold("Scope"))
+	for _, it := range items {
+		p.para("  ", it.Label+": "+it.Text)
+	}
+	files := r.Summary.Files
+	if len(files) == 0 {
+		return
+	}
+	p.line("  Inputs:")
+	for i, f := range files {
+		if i == shownInputs && !p.o.AllEvidence {
+			p.line("    ... and %d more (--evidence or --format json lists all)", len(files)-shownInputs)
+			break
+		}
+		p.para("    - ", fileText(f))
+	}
 }
 
 func (p *printer) problems(title string, errs []Error) {

@@ -1,9 +1,9 @@
 // Package scan is the pipeline every command that reads logs shares: it
 // expands the paths (package input), reads each input with a bounded pool
-// of workers (evtx and trace readers, each record adapted to a
-// patterns.Record), matches the records and correlates the hits into
-// incidents, and sums up what was read, skipped and damaged in a
-// report.Summary.
+// of workers, each input by its kind (package kinds: the evtx and trace
+// readers, each record adapted to a patterns.Record), matches the records
+// and correlates the hits into incidents, and sums up what was read,
+// skipped and damaged in a report.Summary, whatever the kind.
 //
 // [Run] takes everything from its [Config] (paths, matcher, reader options,
 // standard input, clock, progress sink) and keeps no state between calls,

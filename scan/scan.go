@@ -1,8 +1,10 @@
 package scan
 
 import (
+	"context"
 	"io"
 	"runtime"
+	"slices"
 	"time"
 
 	"github.com/extriage/extriage/input"
@@ -16,7 +18,7 @@ import (
 type Config struct {
 	Paths   []string          // files, folders, zip archives, input.StdinName
 	Exclude []string          // files never scanned, wherever found: the report being written
-	Matcher *patterns.Matcher // the compiled catalog
+	Matcher *patterns.Matcher // the compiled catalog; required
 	// Jobs is the number of inputs read at once, and of chunks of one .evtx
 	// decoded at once; 0 or less uses every core.
 	Jobs int
@@ -33,6 +35,10 @@ type Config struct {
 	Stdin     io.Reader // what input.StdinName reads; nil for os.Stdin
 	Now       func() time.Time
 	Progress  Progress // nil: no progress is shown
+	// Context stops the scan when it is done (Ctrl-C): no input is started
+	// after that, and inputs being read stop at their next read. nil never
+	// stops.
+	Context context.Context
 }
 
 // Progress is told how far a scan has got. Read is called from several
@@ -52,6 +58,16 @@ type Result struct {
 	// Incidents are every incident found, before any selection by severity
 	// or baseline.
 	Incidents []patterns.Incident
+	// Interrupted says that Config.Context stopped the scan: the result
+	// holds only part of what the inputs hold, and is no report.
+	Interrupted bool
+	// OutsideWindow counts the records a pattern looks for (those the
+	// prefilter let through) that were not matched because they are outside
+	// Config.Window.
+	OutsideWindow int64
+	// IncidentsOutsideWindow counts the incidents a scan without the window
+	// finds that this one does not show at all: those --since/--until hid.
+	IncidentsOutsideWindow int
 }
 
 // Window is the time range a scan keeps; a zero bound is open.
@@ -88,11 +104,18 @@ func Run(cfg Config) *Result {
 	if jobs <= 0 {
 		jobs = runtime.GOMAXPROCS(0)
 	}
+	ctx := cfg.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	m := cfg.Matcher
-	sc := &scanner{m: m, cor: patterns.NewCorrelator(m), window: cfg.Window, progress: cfg.Progress,
+	sc := &scanner{ctx: ctx, m: m, cor: patterns.NewCorrelator(m), window: cfg.Window, progress: cfg.Progress,
 		opts: kinds.Options{Jobs: jobs, Location: cfg.Location, DateOrder: cfg.DateOrder}}
 	if sc.progress == nil {
 		sc.progress = noProgress{}
+	}
+	if cfg.Window != (Window{}) {
+		sc.unwindowed = patterns.NewCorrelator(m)
 	}
 	if !cfg.NoPrefilter {
 		sc.opts.Prefilter = m
@@ -116,7 +139,8 @@ func Run(cfg Config) *Result {
 	sum.Partial = len(sum.Errors) > 0
 	incs := sc.cor.Incidents()
 	addCaveats(incs, unverified)
-	return &Result{Summary: sum, Incidents: incs}
+	return &Result{Summary: sum, Incidents: incs, Interrupted: ctx.Err() != nil,
+		OutsideWindow: sc.outside.Load(), IncidentsOutsideWindow: sc.hiddenByWindow(incs)}
 }
 
 type noProgress struct{}
@@ -124,3 +148,27 @@ type noProgress struct{}
 func (noProgress) Start(int, int64) {}
 func (noProgress) Read(int64)       {}
 func (noProgress) Stop()            {}
+
+// hiddenByWindow counts the incidents a scan without the window finds
+// that the windowed scan does not show at all: no shown incident of the
+// same problem overlaps it (one whose records inside the window no longer
+// meet its rule is hidden too).
+func (sc *scanner) hiddenByWindow(shown []patterns.Incident) int {
+	if sc.unwindowed == nil {
+		return 0
+	}
+	byProblem := map[string][]*patterns.Incident{}
+	for i := range shown {
+		byProblem[shown[i].ProblemID] = append(byProblem[shown[i].ProblemID], &shown[i])
+	}
+	n := 0
+	for _, inc := range sc.unwindowed.Incidents() {
+		overlaps := func(s *patterns.Incident) bool {
+			return !s.FirstSeen.After(inc.LastSeen) && !s.LastSeen.Before(inc.FirstSeen)
+		}
+		if !slices.ContainsFunc(byProblem[inc.ProblemID], overlaps) {
+			n++
+		}
+	}
+	return n
+}

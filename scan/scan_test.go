@@ -2,8 +2,10 @@ package scan
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -228,5 +230,80 @@ func TestErrText(t *testing.T) {
 		if got := errText(name, c.err); got != c.want {
 			t.Errorf("%v: %q, want %q", c.err, got, c.want)
 		}
+	}
+}
+
+// cancelAfter is standard input that cancels the scan's context once its
+// first bytes are read, as Ctrl-C in the middle of a long read does.
+type cancelAfter struct {
+	r      io.Reader
+	cancel context.CancelFunc
+	reads  int
+}
+
+func (c *cancelAfter) Read(p []byte) (int, error) {
+	c.reads++
+	if c.reads == 3 { // after the sniff and the first rows
+		c.cancel()
+	}
+	return c.r.Read(p[:min(len(p), 4096)])
+}
+
+// A done context stops the scan: inputs not started are not read, and an
+// input being read stops at its next read; the result says it was
+// interrupted.
+func TestRunContext(t *testing.T) {
+	m := matcher(t)
+	field := filepath.Join(fixtures, "evtx", "field-case")
+	done, cancel := context.WithCancel(context.Background())
+	cancel()
+	res := Run(Config{Paths: []string{field}, Matcher: m, Context: done})
+	if !res.Interrupted || res.Summary.Records != 0 || len(res.Summary.Errors) != 1 {
+		t.Errorf("cancelled before the start: interrupted %v, %d records, errors %+v", res.Interrupted, res.Summary.Records, res.Summary.Errors)
+	}
+
+	var rows bytes.Buffer // a tracking log far longer than the reads before the cancel
+	b, err := os.ReadFile(filepath.Join(fixtures, "trace", "af-tracking-log", "MSGTRK2024020309-1.LOG"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 200 {
+		rows.Write(b)
+	}
+	whole := Run(Config{Paths: []string{"-"}, Matcher: m, Stdin: bytes.NewReader(rows.Bytes())})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	res = Run(Config{Paths: []string{"-"}, Matcher: m, Context: ctx, Stdin: &cancelAfter{r: bytes.NewReader(rows.Bytes()), cancel: cancel}})
+	if whole.Interrupted || !res.Interrupted || res.Summary.Records == 0 || res.Summary.Records >= whole.Summary.Records {
+		t.Errorf("cancelled while reading: interrupted %v, %d of %d records", res.Interrupted, res.Summary.Records, whole.Summary.Records)
+	}
+}
+
+// Records a pattern looks for that fall outside the window are counted:
+// the report says what --since/--until hid.
+func TestRunOutsideWindow(t *testing.T) {
+	field := filepath.Join(fixtures, "evtx", "field-case")
+	m := matcher(t)
+	all := Run(Config{Paths: []string{field}, Matcher: m})
+	before := Run(Config{Paths: []string{field}, Matcher: m, Window: Window{Until: time.Date(2024, 2, 1, 0, 0, 0, 0, time.UTC)}})
+	if before.IncidentsOutsideWindow != 1 || all.IncidentsOutsideWindow != 0 {
+		t.Errorf("incidents hidden by the window: %d, want the field case's 1; %d without a window", before.IncidentsOutsideWindow, all.IncidentsOutsideWindow)
+	}
+	// A window around the incident's middle shows it: nothing hidden.
+	inc := all.Incidents[0]
+	middle := inc.FirstSeen.Add(inc.LastSeen.Sub(inc.FirstSeen) / 2)
+	around := Run(Config{Paths: []string{field}, Matcher: m, Window: Window{Since: middle}})
+	if len(around.Incidents) != 1 || around.IncidentsOutsideWindow != 0 {
+		t.Errorf("a window holding half the incident: %d shown, %d hidden; want 1 and 0", len(around.Incidents), around.IncidentsOutsideWindow)
+	}
+	// A window holding only its last record, which alone meets no rule,
+	// hides it.
+	last := Run(Config{Paths: []string{field}, Matcher: m, Window: Window{Since: inc.LastSeen}})
+	if len(last.Incidents) != 0 || last.IncidentsOutsideWindow != 1 {
+		t.Errorf("a window holding the last record: %d shown, %d hidden; want 0 and 1", len(last.Incidents), last.IncidentsOutsideWindow)
+	}
+	if all.OutsideWindow != 0 || before.OutsideWindow != int64(all.Incidents[0].Count) || len(before.Incidents) != 0 {
+		t.Errorf("outside the window: %d without one, %d before the incident; want 0 and the incident's %d records",
+			all.OutsideWindow, before.OutsideWindow, all.Incidents[0].Count)
 	}
 }

@@ -1,9 +1,12 @@
 package scan
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"sync"
+	"sync/atomic"
 
 	"github.com/extriage/extriage/input"
 	"github.com/extriage/extriage/kinds"
@@ -16,11 +19,16 @@ import (
 // with a pool of its own. The outcome of each input is kept by its index,
 // so the summary is in input order whatever order the workers finished in.
 type scanner struct {
-	m        *patterns.Matcher
-	cor      *patterns.Correlator
-	opts     kinds.Options
-	window   Window // --since/--until
-	progress Progress
+	ctx     context.Context // checked before each input and on each read
+	m       *patterns.Matcher
+	cor     *patterns.Correlator
+	opts    kinds.Options
+	window  Window       // --since/--until
+	outside atomic.Int64 // records read outside the window
+	// unwindowed correlates every hit, inside the window or not, so the
+	// report can say how many incidents the window hid; nil without one.
+	unwindowed *patterns.Correlator
+	progress   Progress
 }
 
 // outcome is what reading one input gave, for the summary.
@@ -29,6 +37,9 @@ type outcome struct {
 	kind  kinds.Kind
 	stats kinds.Stats
 	err   error // the input could not be read, or stopped early
+	// sha256 is of the input's bytes, hashed as they were read; "" when
+	// they were not all read.
+	sha256 string
 }
 
 // run reads every input with at most jobs at once.
@@ -41,6 +52,10 @@ func (sc *scanner) run(inputs []input.Input, jobs int) []outcome {
 		go func() {
 			defer wg.Done()
 			for i := range next {
+				if sc.ctx.Err() != nil {
+					out[i] = outcome{name: inputs[i].Name, kind: inputs[i].Kind, err: errStopped}
+					continue
+				}
 				out[i] = sc.read(&inputs[i])
 			}
 		}()
@@ -62,32 +77,54 @@ func (sc *scanner) read(in *input.Input) outcome {
 		if err != nil {
 			return nil, err
 		}
-		return &countingReader{r: r, p: sc.progress, n: &counted}, nil
+		return &countingReader{ctx: sc.ctx, r: r, p: sc.progress, n: &counted}, nil
 	}}
+	if in.Path != "" {
+		src.OpenFile = func() (kinds.ReaderAtCloser, int64, error) { return in.OpenFile() }
+	}
 	st, err := in.Kind.Read(src, sc.opts, sc.match)
 	if rest := st.Bytes - counted; rest > 0 {
 		sc.progress.Read(rest)
 	}
-	return outcome{name: in.Name, kind: in.Kind, stats: st, err: err}
+	return outcome{name: in.Name, kind: in.Kind, stats: st, err: err, sha256: in.SHA256()}
 }
 
 func (sc *scanner) match(rec *patterns.Record) {
-	if !sc.window.Contains(rec.Time) {
-		return
+	inside := sc.window.Contains(rec.Time)
+	if !inside {
+		sc.outside.Add(1)
+		if sc.unwindowed == nil {
+			return
+		}
 	}
 	for _, h := range sc.m.Match(rec) {
-		sc.cor.Add(h)
+		if inside {
+			sc.cor.Add(h)
+		}
+		if sc.unwindowed != nil {
+			sc.unwindowed.Add(h)
+		}
 	}
 }
 
-// countingReader reports the bytes read through it as progress.
+// errStopped is the error of an input the scan was stopped before or
+// while reading.
+var errStopped = errors.New("the scan was stopped before this input was read to its end")
+
+// countingReader reports the bytes read through it as progress, and ends
+// the input when ctx is done: each read is of a buffer (bufio, a 64 KiB
+// chunk slot), so the check costs nothing next to it.
 type countingReader struct {
-	r io.ReadCloser
-	p Progress
-	n *int64
+	ctx context.Context
+	r   io.ReadCloser
+	p   Progress
+	n   *int64
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
+	if c.ctx.Err() != nil {
+		return 0, errStopped
+	}
 	n, err := c.r.Read(p)
 	*c.n += int64(n)
 	c.p.Read(int64(n))
@@ -105,6 +142,7 @@ func addOutcome(sum *report.Summary, all kinds.Spans, o *outcome) {
 		return
 	}
 	addFile(sum, o.name, o.kind, st)
+	sum.Files[len(sum.Files)-1].SHA256 = o.sha256
 	if o.err != nil {
 		sum.Errors = append(sum.Errors, report.Error{File: o.name,
 			Message: errText(o.name, o.err) + "; what was read before it is in this report"})

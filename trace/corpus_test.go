@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/extriage/extriage/textio"
 )
 
 // fields2016 is the #Fields: line of Exchange 2016/2019 tracking logs (30
@@ -17,7 +19,7 @@ const fields2016 = "#Fields: date-time,client-ip,client-hostname,server-ip,serve
 // lines: raw tracking logs never break a row over lines.
 func countDataLines(data []byte) int {
 	n := 0
-	for _, l := range bytes.Split(bytes.TrimPrefix(data, utf8BOM), []byte("\n")) {
+	for _, l := range bytes.Split(textio.TrimBOM(data), []byte("\n")) {
 		l = bytes.TrimSpace(l)
 		if len(l) > 0 && l[0] != '#' {
 			n++

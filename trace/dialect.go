@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/extriage/extriage/textio"
 )
 
 // ErrUnknownFormat is wrapped by the error for an input whose header is none
@@ -300,14 +302,14 @@ func isTypeLine(line string) bool {
 // content rather than by name. head must hold the whole header line: 4 KiB
 // is plenty (the longest, the extended report's in UTF-16, is about 1 KiB).
 func Sniff(head []byte) (Dialect, bool) {
-	enc, bom, binary := sniffEncoding(head)
+	enc, bom, binary := textio.Sniff(head)
 	if binary {
 		return DialectUnknown, false
 	}
-	text := decodeHead(head, enc, bom)
+	text := textio.DecodeHead(head, enc, bom)
 	var lines []string
 	for _, l := range bytes.Split(text, []byte("\n")) {
-		l = bytes.TrimPrefix(bytes.TrimRight(l, "\r"), utf8BOM)
+		l = textio.TrimBOM(bytes.TrimRight(l, "\r"))
 		if len(bytes.TrimSpace(l)) > 0 {
 			lines = append(lines, string(l))
 		}
@@ -321,12 +323,12 @@ func Sniff(head []byte) (Dialect, bool) {
 	if strings.HasPrefix(lines[0], "#") {
 		return sniffRaw(lines)
 	}
-	rr := &recordReader{delim: sniffDelimiter([]byte(lines[0]))}
-	rec := rr.split(1, []byte(lines[0]), "")
-	if lay, err := detectCSV(rec.fields); err == nil {
+	rr := &textio.CSVReader{Delim: textio.SniffDelimiter([]byte(lines[0]))}
+	rec := rr.Split(1, []byte(lines[0]), "")
+	if lay, err := detectCSV(rec.Fields); err == nil {
 		return lay.spec.dialect, true
 	}
-	if _, _, ok := headerless(rec.fields); ok {
+	if _, _, ok := headerless(rec.Fields); ok {
 		return DialectTrackingLog, true
 	}
 	return DialectUnknown, false

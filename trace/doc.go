@@ -17,8 +17,9 @@
 //
 // The dialect is decided from the header, the encoding (UTF-8 with or without
 // BOM, UTF-16 LE/BE with or without BOM, ASCII) and the delimiter (',' or ';',
-// or a tab) from the bytes; the file name is never consulted. Rows are handed
-// to a callback one at a time, so memory does not grow with the file.
+// or a tab) from the bytes, with package textio; the file name is never
+// consulted. Rows are handed to a callback one at a time, so memory does not
+// grow with the file.
 //
 // The reader is lenient and honest: a row it cannot use is counted and
 // reported with its file and line while the rest of the file is still read,

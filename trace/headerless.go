@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/extriage/extriage/textio"
 )
 
 // Raw tracking-log rows are often handed over without their header block:
@@ -42,16 +44,16 @@ func headerless(fields []string) (*layout, string, bool) {
 // headerlessStart reads a first line that is a header-less raw row: it
 // sets the layout, warns, and reads the line as the first record.
 func (rd *reader) headerlessStart(line string, n int64) (bool, error) {
-	rr := &recordReader{delim: ','}
-	rec := rr.split(n, []byte(line), "")
-	lay, version, ok := headerless(rec.fields)
+	rr := &textio.CSVReader{Delim: ','}
+	rec := rr.Split(n, []byte(line), "")
+	lay, version, ok := headerless(rec.Fields)
 	if !ok {
 		return false, nil
 	}
-	rd.raw, rd.rr.comments, rd.rr.multiline = true, true, false
-	rd.rr.delim, rd.st.Delimiter = ',', ','
+	rd.raw, rd.rr.Comments, rd.rr.Multiline = true, true, false
+	rd.rr.Delim, rd.st.Delimiter = ',', ','
 	rd.setLayout(lay, 0)
 	rd.warnOnce("headerless", n, fmt.Sprintf(
-		"no #Fields: header: the rows have %d columns and are read in the %s column order", len(rec.fields), version))
-	return true, rd.record(rd.rr.split(n, []byte(line), ""))
+		"no #Fields: header: the rows have %d columns and are read in the %s column order", len(rec.Fields), version))
+	return true, rd.record(rd.rr.Split(n, []byte(line), ""))
 }

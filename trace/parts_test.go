@@ -169,32 +169,6 @@ func TestParseDateOrder(t *testing.T) {
 	}
 }
 
-func TestSniffEncoding(t *testing.T) {
-	text := "date_time_utc,event_id\r\n"
-	tests := []struct {
-		name   string
-		in     []byte
-		want   Encoding
-		bom    int
-		binary bool
-	}{
-		{"ascii", []byte(text), EncodingUTF8, 0, false},
-		{"utf-8 bom", append([]byte{0xEF, 0xBB, 0xBF}, text...), EncodingUTF8BOM, 3, false},
-		{"utf-16le bom", encodeUTF16(text, false, true), EncodingUTF16LE, 2, false},
-		{"utf-16le", encodeUTF16(text, false, false), EncodingUTF16LENoBOM, 0, false},
-		{"utf-16be bom", encodeUTF16(text, true, true), EncodingUTF16BE, 2, false},
-		{"utf-16be", encodeUTF16(text, true, false), EncodingUTF16BENoBOM, 0, false},
-		{"utf-16le odd head", encodeUTF16(text, false, false)[:9], EncodingUTF16LENoBOM, 0, false},
-		{"nul junk", []byte("ab\x00\x00cd\x00x\x00\x00\x00\x00zz"), EncodingUTF8, 0, true},
-	}
-	for _, tc := range tests {
-		enc, bom, bin := sniffEncoding(tc.in)
-		if enc != tc.want || bom != tc.bom || bin != tc.binary {
-			t.Errorf("%s: got %v bom %d binary %v", tc.name, enc, bom, bin)
-		}
-	}
-}
-
 // Sniff works on a cut-off head, even one cut inside a UTF-16 code unit, as
 // long as it holds the header line (the extended report's is ~1 KiB in UTF-16).
 func TestSniffPartialHead(t *testing.T) {

@@ -7,6 +7,8 @@ import (
 	"io"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/extriage/extriage/textio"
 )
 
 // Read streams the trace export r, calling emit once per normalised row, in
@@ -55,8 +57,8 @@ type reader struct {
 	opts  Options
 	emit  func(*Row) error
 	st    Stats
-	rr    *recordReader
-	u16   *utf16Reader
+	rr    *textio.CSVReader
+	u16   *textio.UTF16Reader
 	lay   *layout
 	raw   bool  // raw tracking log: '#' lines are directives
 	local bool  // the dialect's times are local, not UTC
@@ -80,33 +82,32 @@ func (rd *reader) lines() int64 {
 	if rd.rr == nil {
 		return 0
 	}
-	return rd.rr.line
+	return rd.rr.Line()
 }
 
 // open sniffs the encoding and sets up the decoding record reader.
 func (rd *reader) open(r io.Reader) error {
 	br := bufio.NewReaderSize(r, 64<<10)
-	head, err := br.Peek(sniffLen)
+	head, err := br.Peek(textio.SniffLen)
 	if len(head) == 0 {
 		if err != nil && err != io.EOF {
 			return fmt.Errorf("%s: %w", rd.name, err)
 		}
 		return fmt.Errorf("%s: %w: the file is empty", rd.name, ErrUnknownFormat)
 	}
-	enc, bom, binary := sniffEncoding(head)
+	enc, bom, binary := textio.Sniff(head)
 	if binary {
 		return fmt.Errorf("%s: %w: binary data (NUL bytes that are not UTF-16) in the first %d bytes", rd.name, ErrUnknownFormat, len(head))
 	}
 	rd.st.Encoding = enc
 	_, _ = br.Discard(bom)
 	var text io.Reader = br
-	if enc.utf16() {
-		rd.u16 = newUTF16Reader(br, enc == EncodingUTF16BE || enc == EncodingUTF16BENoBOM)
-		rd.u16.consumed = int64(bom)
+	if enc.UTF16() {
+		rd.u16 = textio.NewUTF16Reader(br, enc.BigEndian(), int64(bom))
 		text = rd.u16
 	}
-	rd.rr = newRecordReader(text, rd.opts.MaxRecordBytes)
-	rd.rr.checkUTF8 = !enc.utf16()
+	rd.rr = textio.NewCSVReader(text, rd.opts.MaxRecordBytes)
+	rd.rr.CheckUTF8 = !enc.UTF16()
 	return nil
 }
 
@@ -116,14 +117,14 @@ func (rd *reader) run() error {
 		return err
 	}
 	for {
-		rec, err := rd.rr.next()
+		rec, err := rd.rr.Next()
 		if err == io.EOF {
 			return nil
 		}
 		if err != nil {
-			return fmt.Errorf("%s: line %d: %w", rd.name, rd.rr.errLine, err)
+			return fmt.Errorf("%s: line %d: %w", rd.name, rd.rr.ErrLine(), err)
 		}
-		rd.checkDecoding(rec.line)
+		rd.checkDecoding(rec.Line)
 		if err := rd.record(rec); err != nil {
 			return err
 		}
@@ -153,18 +154,18 @@ func (rd *reader) header() error {
 // headerLine returns the next non-blank physical line and its number.
 func (rd *reader) headerLine() (string, int64, error) {
 	for {
-		b, _, tooLong, ok := rd.rr.physLine()
+		b, _, tooLong, ok := rd.rr.PhysLine()
 		switch {
-		case !ok && rd.rr.err != nil:
-			return "", 0, fmt.Errorf("%s: line %d: %w", rd.name, rd.rr.errLine, rd.rr.err)
+		case !ok && rd.rr.Err() != nil:
+			return "", 0, fmt.Errorf("%s: line %d: %w", rd.name, rd.rr.ErrLine(), rd.rr.Err())
 		case !ok:
 			return "", 0, fmt.Errorf("%s: %w: no header line; %s", rd.name, ErrUnknownFormat, expected())
 		case tooLong:
-			return "", 0, fmt.Errorf("%s: line %d: %w: a header line longer than %d bytes; %s", rd.name, rd.rr.line, ErrUnknownFormat, rd.opts.MaxRecordBytes, expected())
+			return "", 0, fmt.Errorf("%s: line %d: %w: a header line longer than %d bytes; %s", rd.name, rd.rr.Line(), ErrUnknownFormat, rd.opts.MaxRecordBytes, expected())
 		}
-		b = trimBOM(b)
+		b = textio.TrimBOM(b)
 		if len(strings.TrimSpace(string(b))) > 0 {
-			return string(b), rd.rr.line, nil
+			return string(b), rd.rr.Line(), nil
 		}
 	}
 }
@@ -174,20 +175,20 @@ func (rd *reader) csvHeader(line string, n int64) error {
 	if bad := textProblem(line); bad != "" {
 		return fmt.Errorf("%s: line %d: %w: the first line holds %s; %s", rd.name, n, ErrUnknownFormat, bad, expected())
 	}
-	rd.rr.delim = sniffDelimiter([]byte(line))
-	rec := rd.rr.split(n, []byte(line), "\n")
-	if rec.problem != "" {
-		return fmt.Errorf("%s: line %d: %w: header unreadable: %s", rd.name, n, ErrUnknownFormat, rec.problem)
+	rd.rr.Delim = textio.SniffDelimiter([]byte(line))
+	rec := rd.rr.Split(n, []byte(line), "\n")
+	if rec.Problem != "" {
+		return fmt.Errorf("%s: line %d: %w: header unreadable: %s", rd.name, n, ErrUnknownFormat, rec.Problem)
 	}
-	names := make([]string, len(rec.fields))
-	for i, f := range rec.fields {
+	names := make([]string, len(rec.Fields))
+	for i, f := range rec.Fields {
 		names[i] = strings.TrimSpace(f)
 	}
 	lay, err := detectCSV(names)
 	if err != nil {
 		return fmt.Errorf("%s: line %d: %w", rd.name, n, err)
 	}
-	rd.st.Delimiter = rd.rr.delim
+	rd.st.Delimiter = rd.rr.Delim
 	rd.setLayout(lay, n)
 	return nil
 }
@@ -208,7 +209,7 @@ func textProblem(s string) string {
 // rawHeader walks a raw log's header block to its #Fields: line; after it,
 // '#' lines are directives for the record reader.
 func (rd *reader) rawHeader(line string, n int64) error {
-	rd.raw, rd.rr.comments, rd.rr.multiline = true, true, false
+	rd.raw, rd.rr.Comments, rd.rr.Multiline = true, true, false
 	rd.st.Delimiter = ','
 	for {
 		name, value := directive(line)
@@ -229,7 +230,7 @@ func (rd *reader) rawHeader(line string, n int64) error {
 		}
 		var err error
 		if line, n, err = rd.headerLine(); err != nil {
-			if errors.Is(err, ErrUnknownFormat) && rd.rr.err == nil {
+			if errors.Is(err, ErrUnknownFormat) && rd.rr.Err() == nil {
 				return fmt.Errorf("%s: %w: the raw log header has no #Fields: line", rd.name, ErrMissingColumns)
 			}
 			return err
@@ -257,47 +258,47 @@ func (rd *reader) setLayout(lay *layout, line int64) {
 
 // record handles one record after the header: a directive, a repeated
 // header, a damaged row, or a row to emit.
-func (rd *reader) record(rec record) error {
-	if rec.comment != "" {
+func (rd *reader) record(rec textio.Record) error {
+	if rec.Comment != "" {
 		rd.directiveMidFile(rec)
 		return nil
 	}
-	if rec.problem != "" {
+	if rec.Problem != "" {
 		rd.st.Records++
-		rd.skip(rec.line, rec.problem)
+		rd.skip(rec.Line, rec.Problem)
 		return nil
 	}
-	if rd.repeatedHeader(rec.fields) {
+	if rd.repeatedHeader(rec.Fields) {
 		return nil
 	}
 	rd.st.Records++
 	if rd.lay == nil {
-		rd.skip(rec.line, "row under a #Fields: header that could not be used; skipped")
+		rd.skip(rec.Line, "row under a #Fields: header that could not be used; skipped")
 		return nil
 	}
 	fields, ok := rd.fit(rec)
 	if !ok {
 		return nil
 	}
-	if rec.note != "" {
-		rd.problem(rec.line, rec.note)
+	if rec.Note != "" {
+		rd.problem(rec.Line, rec.Note)
 	}
-	return rd.rows(rd.build(rec.line, fields))
+	return rd.rows(rd.build(rec.Line, fields))
 }
 
 // fit checks the field count against the header. Extra trailing empty fields
 // (a line ending in a delimiter) are tolerated; anything else would shift
 // values into the wrong columns, so the row is skipped.
-func (rd *reader) fit(rec record) ([]string, bool) {
-	want, got := len(rd.lay.names), len(rec.fields)
-	if got > want && strings.Join(rec.fields[want:], "") == "" {
-		return rec.fields[:want], true
+func (rd *reader) fit(rec textio.Record) ([]string, bool) {
+	want, got := len(rd.lay.names), len(rec.Fields)
+	if got > want && strings.Join(rec.Fields[want:], "") == "" {
+		return rec.Fields[:want], true
 	}
 	if got != want {
-		rd.skip(rec.line, fmt.Sprintf("%d fields where the header (line %d) has %d; row skipped", got, rd.hdr, want))
+		rd.skip(rec.Line, fmt.Sprintf("%d fields where the header (line %d) has %d; row skipped", got, rd.hdr, want))
 		return nil, false
 	}
-	return rec.fields, true
+	return rec.Fields, true
 }
 
 // repeatedHeader recognises the header (or #TYPE line) of a second export
@@ -322,24 +323,24 @@ func (rd *reader) repeatedHeader(fields []string) bool {
 
 // directiveMidFile handles '#' lines after the first header: a new #Fields:
 // line replaces the columns for the rows below it.
-func (rd *reader) directiveMidFile(rec record) {
-	name, value := directive(rec.comment)
+func (rd *reader) directiveMidFile(rec textio.Record) {
+	name, value := directive(rec.Comment)
 	switch name {
 	case "#fields":
-		lay, err := rawFields(rec.comment)
+		lay, err := rawFields(rec.Comment)
 		if err != nil {
 			rd.lay = nil
-			rd.problem(rec.line, err.Error()+"; rows below it are skipped until the next #Fields: line")
+			rd.problem(rec.Line, err.Error()+"; rows below it are skipped until the next #Fields: line")
 			return
 		}
-		rd.setLayout(lay, rec.line)
+		rd.setLayout(lay, rec.Line)
 	case "#log-type":
 		if err := checkLogType(value); err != nil {
 			rd.lay = nil
-			rd.problem(rec.line, err.Error()+"; rows below it are skipped until the next #Fields: line")
+			rd.problem(rec.Line, err.Error()+"; rows below it are skipped until the next #Fields: line")
 		}
 	case "":
-		rd.problem(rec.line, "line starts with '#' but is not a #Name: value directive; skipped")
+		rd.problem(rec.Line, "line starts with '#' but is not a #Name: value directive; skipped")
 	}
 }
 
@@ -348,11 +349,11 @@ func (rd *reader) directiveMidFile(rec record) {
 // are matched by their offset in the decoded text.
 func (rd *reader) checkDecoding(line int64) {
 	if rd.u16 != nil {
-		if n := rd.u16.takeBad(rd.rr.off); n > 0 {
+		if n := rd.u16.TakeBad(rd.rr.Offset()); n > 0 {
 			rd.problem(line, fmt.Sprintf("%d invalid UTF-16 code unit(s) replaced with U+FFFD", n))
 		}
 	}
-	if l := rd.rr.badUTF8; l != 0 {
+	if l := rd.rr.BadUTF8Line(); l != 0 {
 		rd.warnOnce("utf8", l, "text is not valid UTF-8 (an ANSI code page export?); bytes are kept as read")
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/extriage/extriage/textio"
 )
 
 // Row is one normalised trace record for one recipient. A record that names
@@ -145,44 +147,24 @@ var dialectNames = map[Dialect]string{
 	DialectEnhancedSummary:    "enhanced-summary",
 }
 
-// Encoding is the character encoding found from the input's bytes.
-type Encoding uint8
+// Encoding is the character encoding found from the input's bytes, as
+// package textio sniffs it.
+type Encoding = textio.Encoding
 
+// ErrEncoding is wrapped by the error for input whose bytes stop decoding
+// part-way, such as a UTF-16 file truncated in the middle of a character.
+// (Input that is binary from the start is ErrUnknownFormat.)
+var ErrEncoding = textio.ErrEncoding
+
+// The encodings, under the names this package has always given them.
 const (
-	// EncodingUTF8 is UTF-8 (or ASCII) without a byte-order mark.
-	EncodingUTF8 Encoding = iota
-	// EncodingUTF8BOM is UTF-8 with a byte-order mark.
-	EncodingUTF8BOM
-	// EncodingUTF16LE is little-endian UTF-16 with a byte-order mark.
-	EncodingUTF16LE
-	// EncodingUTF16LENoBOM is little-endian UTF-16 recognised by its NUL bytes.
-	EncodingUTF16LENoBOM
-	// EncodingUTF16BE is big-endian UTF-16 with a byte-order mark.
-	EncodingUTF16BE
-	// EncodingUTF16BENoBOM is big-endian UTF-16 recognised by its NUL bytes.
-	EncodingUTF16BENoBOM
+	EncodingUTF8         = textio.UTF8
+	EncodingUTF8BOM      = textio.UTF8BOM
+	EncodingUTF16LE      = textio.UTF16LE
+	EncodingUTF16LENoBOM = textio.UTF16LENoBOM
+	EncodingUTF16BE      = textio.UTF16BE
+	EncodingUTF16BENoBOM = textio.UTF16BENoBOM
 )
-
-// String names the encoding for the scan summary.
-func (e Encoding) String() string {
-	switch e {
-	case EncodingUTF8:
-		return "utf-8"
-	case EncodingUTF8BOM:
-		return "utf-8 (bom)"
-	case EncodingUTF16LE:
-		return "utf-16le (bom)"
-	case EncodingUTF16LENoBOM:
-		return "utf-16le"
-	case EncodingUTF16BE:
-		return "utf-16be (bom)"
-	case EncodingUTF16BENoBOM:
-		return "utf-16be"
-	}
-	return fmt.Sprintf("Encoding(%d)", uint8(e))
-}
-
-func (e Encoding) utf16() bool { return e >= EncodingUTF16LE }
 
 // DateOrder says how to read a numeric date whose day and month could be
 // swapped (07.10.2020, 10/7/2020).

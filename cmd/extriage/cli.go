@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/alecthomas/kong"
+	"github.com/extriage/extriage/patterns"
 )
 
 // Exit codes, documented in README.md. They are decided here only.
@@ -17,12 +18,18 @@ const (
 	exitIncidents = 1 // scanned everything, incidents found
 	exitError     = 2 // bad arguments, or nothing could be scanned
 	exitPartial   = 3 // some input damaged or unreadable; the rest was scanned
+
+	exitInterrupted = 130 // stopped by Ctrl-C (SIGINT): no report written
+	exitTerminated  = 143 // stopped by SIGTERM: no report written
 )
 
 // cli is the command line grammar.
 type cli struct {
 	Scan    scanCmd    `cmd:"" help:"Scan event logs (.evtx) and message-trace or tracking exports for known Exchange failure signatures and explain the incidents found."`
-	Version versionCmd `cmd:"" help:"Print the version of extriage and of its pattern catalog."`
+	Merge   mergeCmd   `cmd:"" help:"Merge JSON reports of many servers or nights into one report, in any format: the incidents of one problem seen from several servers become one, and the summaries add up."`
+	Version versionCmd `cmd:"" help:"Print the version of extriage, the Go version it was built with, and the version of its pattern catalog."`
+
+	VersionFlag versionFlag `name:"version" help:"Print the version and exit (the same as the version command)."`
 }
 
 // exitStatus carries a command's exit code out of kong.
@@ -32,12 +39,13 @@ func (e exitStatus) Error() string { return fmt.Sprintf("exit status %d", int(e)
 
 // run parses args, runs the command and returns the process exit code.
 func run(args []string, stdout, stderr io.Writer) int {
-	return runEnv(args, &env{stdin: os.Stdin, stdout: stdout, stderr: stderr, now: time.Now})
+	return runEnv(args, &env{stdin: os.Stdin, stdout: stdout, stderr: stderr, now: time.Now, build: readBuildInfo()})
 }
 
 // runEnv is run with the standard streams and the clock given, as tests
 // give them.
 func runEnv(args []string, e *env) (code int) {
+	e.args = append([]string{"extriage"}, args...)
 	defer func() {
 		// A bug must not hide behind a Go stack trace: say what happened.
 		if r := recover(); r != nil {
@@ -112,18 +120,18 @@ type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	now            func() time.Time
+	build          buildInfo // the version reports state; fixed in golden tests
+	args           []string  // the command line, as reports state it
+	// catalog, when set, is the catalog version reports state, fixed in
+	// golden tests so that a change to the catalog's files alone does not
+	// change every golden report.
+	catalog *patterns.Version
 }
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
-
-type versionCmd struct{}
-
-func (versionCmd) Run(e *env) error {
-	v := version
-	if info, ok := debug.ReadBuildInfo(); ok && v == "dev" && info.Main.Version != "" && info.Main.Version != "(devel)" {
-		v = info.Main.Version
+// catalogVersion is the version reports state for the catalog loaded.
+func (e *env) catalogVersion(loaded patterns.Version) patterns.Version {
+	if e.catalog != nil {
+		return *e.catalog
 	}
-	fmt.Fprintf(e.stdout, "extriage %s\n", v)
-	return nil
+	return loaded
 }
