@@ -95,6 +95,10 @@ type chunkDecoder struct {
 	// computer, so its name is decoded once, not once per record.
 	lastComputerRaw []byte
 	lastComputer    string
+
+	// passOver is set when the chunk's bytes hold no Options.Sources: no
+	// record in it can be wanted, and records are only counted.
+	passOver bool
 }
 
 // decodeChunk decodes the chunk in data (fewer than 64 KiB when the file is
@@ -104,8 +108,12 @@ func decodeChunk(file string, index int, fileOff int64, data []byte, opts *Optio
 }
 
 func newChunkDecoder(file string, index int, fileOff int64, data []byte, opts *Options) *chunkDecoder {
-	return &chunkDecoder{file: file, index: index, fileOff: fileOff, data: data, opts: opts,
+	c := &chunkDecoder{file: file, index: index, fileOff: fileOff, data: data, opts: opts,
 		templates: map[int]*template{}, tmplErrs: map[int]error{}}
+	if f := opts.filter; f != nil {
+		c.passOver = !f.mayHold(data)
+	}
+	return c
 }
 
 // safely runs fn on the chunk, turning any panic into a problem that names
@@ -352,10 +360,14 @@ func (c *chunkDecoder) record(off, size int, id uint64, unverified string) {
 		c.problem(off, id, "record cannot be decoded: "+err.Error())
 		return
 	}
-	ev := Event{File: c.file, Chunk: c.index, RecordID: id, Unverified: unverified}
-	in.header(&ev)
 	written, _ := knownTime(fileTime(c.u64(off + 16)))
 	info := recordInfo{id: id, computer: c.computerOf(in), written: written}
+	if c.passOver { // what Want would be asked, it would decline
+		c.res.recs = append(c.res.recs, info)
+		return
+	}
+	ev := Event{File: c.file, Chunk: c.index, RecordID: id, Unverified: unverified}
+	in.header(&ev)
 	if c.opts.Want != nil && !c.opts.Want(ev.Channel, ev.Provider, ev.EventID) {
 		c.res.recs = append(c.res.recs, info)
 		return

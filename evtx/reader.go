@@ -21,6 +21,14 @@ type Options struct {
 	// event id before its values are decoded; records it declines are
 	// counted as read but not decoded or emitted.
 	Want func(channel, provider string, eventID uint32) bool
+	// Sources, when set with Want, are every channel and provider Want
+	// takes records of: Want declines any record whose channel and
+	// provider are not, case-insensitively, those of one Source. A chunk
+	// whose bytes hold no Source then has only its records' framing,
+	// times and computers read. Leave it empty when Want cannot say.
+	Sources []Source
+
+	filter *chunkFilter // built from Sources once per read
 }
 
 // Problem is one damaged part of a file: where it is and what was lost.
@@ -388,6 +396,9 @@ func realign(s *slot, src source) *slot {
 // a source that cannot resume.
 func readChunks(src source, first slot, opts *Options, t *tally, emit func(*Event)) error {
 	name := t.name
+	if opts.Want != nil {
+		opts.filter = newChunkFilter(opts.Sources)
+	}
 	jobs := opts.Jobs
 	if jobs <= 0 {
 		jobs = runtime.GOMAXPROCS(0)

@@ -32,6 +32,7 @@ func (evtxKind) Read(src Source, opts Options, emit func(*patterns.Record)) (Sta
 	eo := evtx.Options{Jobs: opts.Jobs}
 	if opts.Prefilter != nil {
 		eo.Want = opts.Prefilter.Wants
+		eo.Sources = evtxSources(opts.Prefilter)
 	}
 	var rec patterns.Record
 	var unverified Stats // the runs only, gathered as events arrive
@@ -94,4 +95,19 @@ func evtxRecord(ev *evtx.Event, rec *patterns.Record) {
 	for _, v := range ev.Values {
 		rec.Values = append(rec.Values, patterns.Value{Name: v.Name, Value: v.Value})
 	}
+}
+
+// evtxSources lists the channels and providers a prefilter takes records
+// of, when it can say (patterns.Matcher can), so that the reader passes
+// over chunks that hold none; nil otherwise.
+func evtxSources(p Prefilter) []evtx.Source {
+	lister, ok := p.(interface{ EvtxSources() []patterns.EvtxSource })
+	if !ok {
+		return nil
+	}
+	var out []evtx.Source
+	for _, s := range lister.EvtxSources() {
+		out = append(out, evtx.Source{Channel: s.Channel, Provider: s.Provider})
+	}
+	return out
 }

@@ -101,6 +101,30 @@ func (m *Matcher) Wants(channel, provider string, eventID uint32) bool {
 	return false
 }
 
+// EvtxSource is a channel and a provider of an evtx signature.
+type EvtxSource struct {
+	Channel, Provider string
+}
+
+// EvtxSources lists every channel and provider pair Wants can take a
+// record of, once each, in no fixed order: Wants declines any record
+// whose channel and provider are not, case-insensitively, one of them.
+// A reader may pass over a part of a log that holds none of them.
+func (m *Matcher) EvtxSources() []EvtxSource {
+	seen := map[EvtxSource]bool{}
+	var out []EvtxSource
+	for _, sigs := range m.byEvent {
+		for _, s := range sigs {
+			src := EvtxSource{Channel: strings.ToLower(s.channel), Provider: strings.ToLower(s.provider)}
+			if !seen[src] {
+				seen[src] = true
+				out = append(out, src)
+			}
+		}
+	}
+	return out
+}
+
 // Match returns the hits of every signature that recognises r; usually none.
 // Records with Source "trace" go to trace signatures, all others to evtx ones.
 func (m *Matcher) Match(r *Record) []Hit {

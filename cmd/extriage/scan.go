@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -34,6 +35,7 @@ type scanCmd struct {
 	FailOn      string   `name:"fail-on" default:"info" placeholder:"LEVEL" help:"Exit 1 when an incident of this severity or higher is found (info, low, medium, high, critical), or never (none). Known incidents (--baseline) never count."`
 	Baseline    string   `placeholder:"FILE" help:"A previous JSON or NDJSON report of extriage: incidents whose problem_id it holds are marked known and do not make the exit code 1."`
 	Quiet       bool     `short:"q" help:"Print no report on standard output and no notes on standard error, only errors: the exit code says what was found. A report asked for with --output is still written."`
+	CPUProfile  string   `name:"cpuprofile" placeholder:"FILE" help:"Write a CPU profile of the scan to FILE, for go tool pprof: where the time of a slow scan goes."`
 	DateFormat  string   `name:"date-format" placeholder:"ORDER" help:"Day/month order of culture-formatted dates in Get-MessageTrackingLog CSV exports: dmy (07.10.2020 is 7 October) or mdy (10/7/2020 is 7 October). Default: proved from the file, or assumed and reported."`
 
 	reportFlags `embed:""`
@@ -73,7 +75,16 @@ func (s *scanCmd) Run(e *env) error {
 		return err
 	}
 	defer out.abort()
-	found := scanUntilStopped(ctx, scan.Config{Paths: s.Paths, Exclude: out.files(), Matcher: m, Jobs: s.Jobs, NoPrefilter: s.NoPrefilter,
+	stopProfile, err := startCPUProfile(s.CPUProfile)
+	if err != nil {
+		return err
+	}
+	defer stopProfile()
+	exclude := out.files() // neither the report being written nor the profile is scanned
+	if s.CPUProfile != "" {
+		exclude = append(exclude, s.CPUProfile)
+	}
+	found := scanUntilStopped(ctx, scan.Config{Paths: s.Paths, Exclude: exclude, Matcher: m, Jobs: s.Jobs, NoPrefilter: s.NoPrefilter,
 		Location: topts.Location, DateOrder: topts.DateFormat, Window: sel.window, Stdin: e.stdin, Now: e.now,
 		Progress: &meter{stderr: e.stderr, quiet: s.Quiet}, Context: ctx})
 	if found == nil {
@@ -369,4 +380,21 @@ func exitCode(r *report.Result, failOn patterns.Severity) int {
 		}
 	}
 	return exitClean
+}
+
+// startCPUProfile starts a CPU profile into path, when given, and returns
+// what stops it.
+func startCPUProfile(path string) (stop func(), err error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot write the CPU profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("cannot start the CPU profile: %w", err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }

@@ -405,3 +405,41 @@ func TestBaselineSameFileAsOutput(t *testing.T) {
 		t.Error("a run that failed on a flag changed the report file")
 	}
 }
+
+// --cpuprofile writes a profile pprof can read, is not scanned itself when
+// written into the folder scanned, and changes nothing in the report.
+func TestCPUProfile(t *testing.T) {
+	dir := t.TempDir()
+	field := filepath.Join(fixtures, "evtx", "field-case")
+	if err := os.CopyFS(dir, os.DirFS(field)); err != nil {
+		t.Skipf("no fixtures (%v): run go run ./fixtures/gen", err)
+	}
+	profile := filepath.Join(dir, "cpu.out")
+	var plain, profiled, errOut bytes.Buffer
+	codePlain := run([]string{"scan", "-f", "json", dir}, &plain, &errOut)
+	codeProfiled := run([]string{"scan", "-f", "json", "--cpuprofile", profile, dir}, &profiled, &errOut)
+	if codePlain != codeProfiled {
+		t.Errorf("exit %d with --cpuprofile, %d without: %s", codeProfiled, codePlain, errOut.String())
+	}
+	b, err := os.ReadFile(profile)
+	if err != nil {
+		t.Fatalf("no profile written: %v", err)
+	}
+	if !bytes.HasPrefix(b, []byte{0x1f, 0x8b}) { // pprof profiles are gzipped protocol buffers
+		t.Errorf("the profile does not start as a pprof profile does: % x", b[:min(len(b), 8)])
+	}
+	var docPlain, docProfiled document
+	if err := json.Unmarshal(plain.Bytes(), &docPlain); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(profiled.Bytes(), &docProfiled); err != nil {
+		t.Fatal(err)
+	}
+	if docPlain.Summary.Inputs != docProfiled.Summary.Inputs || docPlain.Summary.Records != docProfiled.Summary.Records {
+		t.Errorf("with --cpuprofile %d inputs and %d records, without %d and %d",
+			docProfiled.Summary.Inputs, docProfiled.Summary.Records, docPlain.Summary.Inputs, docPlain.Summary.Records)
+	}
+	if len(docPlain.Incidents) == 0 || len(docPlain.Incidents) != len(docProfiled.Incidents) {
+		t.Errorf("%d incidents with --cpuprofile, %d without", len(docProfiled.Incidents), len(docPlain.Incidents))
+	}
+}
