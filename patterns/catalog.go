@@ -19,6 +19,11 @@ type Signature struct {
 	Channel  string  `yaml:"channel"`
 	Provider string  `yaml:"provider"`
 	EventID  *uint32 `yaml:"event_id"` // a pointer so that a missing id is an error, not event 0
+	// Shape stands in for an event id that no public source gives: the
+	// record must then hold exactly Shape.Values values (a Message value
+	// aside) whose fields have the types listed. Channel and provider are
+	// still required.
+	Shape *Shape `yaml:"shape"`
 
 	// Trace conditions: the status column contains any of StatusContains
 	// (case-insensitively) and every column in Columns matches its regex.
@@ -49,6 +54,14 @@ type Signature struct {
 	Origin string `yaml:"-"`
 }
 
+// Shape recognises an event by its values when its id is unknown.
+type Shape struct {
+	// Values is the exact number of values the event has.
+	Values int `yaml:"values"`
+	// Types maps a field to the type its value must have: guid or int.
+	Types map[string]string `yaml:"types"`
+}
+
 // Extract derives one field from another by regular expression.
 type Extract struct {
 	Field string `yaml:"field"`
@@ -62,9 +75,19 @@ type Extract struct {
 	// Split, a regex, splits each captured value into a list of non-empty,
 	// trimmed parts (e.g. '\r?\n' for one entry per line).
 	Split string `yaml:"split"`
-	// Type is "string" (default) or "int"; a value that is not a number is
-	// dropped rather than guessed.
+	// Type is "string" (default), "int", or "bytes": a byte quantity such
+	// as "7.933 GB (8,517,386,240 bytes)" (the exact count wins) or "9500MB",
+	// read as a number of bytes. A value that is not a number is dropped
+	// rather than guessed.
 	Type string `yaml:"type"`
+	// Exclude, a regex, drops the parts it matches (after split).
+	Exclude string `yaml:"exclude"`
+	// Filter is a chain of placeholder filters applied to each part, e.g.
+	// "host|upper" turns SERVER4.contoso.local into SERVER4.
+	Filter string `yaml:"filter"`
+	// Count makes the field the number of matches of the regex, empty
+	// captures included (an int; absent when there is none).
+	Count bool `yaml:"count"`
 }
 
 // Rule turns signature hits into an incident. YAML key: incidents.
@@ -78,6 +101,18 @@ type Rule struct {
 	// Require lists selectors that must each match at least one hit of the
 	// same key within the window.
 	Require []Selector `yaml:"require"`
+	// RequireAny lists selectors of which at least one must match a hit of
+	// the same key within the window: one finding logged in two forms (an
+	// event and its tolerated older form).
+	RequireAny []Selector `yaml:"require_any"`
+	// UnlessSeen lists selectors whose hits cancel the incident: when one of
+	// them, of the same key, comes at or after the incident's first hit,
+	// there is no incident (an early warning whose outcome was logged).
+	UnlessSeen []Selector `yaml:"unless_seen"`
+	// Rejoin lists selectors of events logged once per episode: such a hit
+	// joins the key's previous group however long the gap before it, rather
+	// than starting a new incident.
+	Rejoin []Selector `yaml:"rejoin"`
 	// Key names the fields that identify one incident, e.g. [database, server];
 	// values compare case-insensitively. A hit lacking a key field is ignored.
 	Key          []string `yaml:"key"`
@@ -131,6 +166,9 @@ type StepSpec struct {
 	Command string `yaml:"command"`
 	When    string `yaml:"when"`
 	Unless  string `yaml:"unless"`
+	// Rollup: when this step's command is the same in several incidents of
+	// one scan, each says so and names the others (one command, N fixes).
+	Rollup bool `yaml:"rollup"`
 }
 
 // StringList is a list of strings that YAML may also give as one scalar.

@@ -94,6 +94,7 @@ func (c *Correlator) Incidents() []Incident {
 	for _, r := range c.rules {
 		out = append(out, r.incidents(hits)...)
 	}
+	rollup(out)
 	slices.SortFunc(out, func(a, b Incident) int {
 		return cmp.Or(cmp.Compare(b.Severity.Rank(), a.Severity.Rank()), a.FirstSeen.Compare(b.FirstSeen),
 			cmp.Compare(a.Key, b.Key), cmp.Compare(a.Pattern, b.Pattern))
@@ -106,23 +107,33 @@ func (c *Correlator) Incidents() []Incident {
 // keeps the clusters whose require is met.
 func (r *compiledRule) incidents(hits []*Hit) []Incident {
 	groups := map[string][]*Hit{}
+	cancel := map[string][]time.Time{} // unless_seen hits by key, in time order
 	for _, h := range hits {
-		if !r.isMember(h) {
+		gk, ok := r.groupKey(h)
+		if !ok {
 			continue
 		}
-		if gk, ok := r.groupKey(h); ok {
+		if r.isMember(h) {
 			groups[gk] = append(groups[gk], h)
+		}
+		if slices.ContainsFunc(r.unless, func(s selector) bool { return s.matches(h) }) {
+			cancel[gk] = append(cancel[gk], h.Time)
 		}
 	}
 	var out []Incident
 	for _, gk := range sortedKeys(groups) {
 		for _, cluster := range r.split(groups[gk]) {
-			if r.satisfied(cluster) {
+			if r.satisfied(cluster) && !cancelled(cluster, cancel[gk]) {
 				out = append(out, r.build(cluster))
 			}
 		}
 	}
 	return out
+}
+
+// cancelled: an unless_seen hit at or after the cluster's first hit.
+func cancelled(cluster []*Hit, cancel []time.Time) bool {
+	return len(cancel) > 0 && !cancel[len(cancel)-1].Before(cluster[0].Time)
 }
 
 func (r *compiledRule) isMember(h *Hit) bool {
@@ -156,16 +167,23 @@ func (r *compiledRule) groupKey(h *Hit) (string, bool) {
 	return strings.Join(parts, "\x00"), true
 }
 
+// split cuts a key's hits where they are farther apart than the window,
+// except before a rejoin hit: an event logged once per episode says nothing
+// by the silence before it.
 func (r *compiledRule) split(hits []*Hit) [][]*Hit {
 	var out [][]*Hit
 	start := 0
 	for i := 1; i <= len(hits); i++ {
-		if i == len(hits) || (r.window > 0 && hits[i].Time.Sub(hits[i-1].Time) > r.window) {
+		if i == len(hits) || (r.window > 0 && hits[i].Time.Sub(hits[i-1].Time) > r.window && !r.rejoins(hits[i])) {
 			out = append(out, hits[start:i])
 			start = i
 		}
 	}
 	return out
+}
+
+func (r *compiledRule) rejoins(h *Hit) bool {
+	return slices.ContainsFunc(r.rejoin, func(s selector) bool { return s.matches(h) })
 }
 
 func (r *compiledRule) satisfied(hits []*Hit) bool {
@@ -174,7 +192,7 @@ func (r *compiledRule) satisfied(hits []*Hit) bool {
 			return false
 		}
 	}
-	return true
+	return len(r.anyOf) == 0 || slices.ContainsFunc(r.anyOf, func(s selector) bool { return slices.ContainsFunc(hits, s.matches) })
 }
 
 func (r *compiledRule) build(hits []*Hit) Incident {
@@ -234,6 +252,7 @@ func (r *compiledRule) renderText(inc *Incident) {
 		data[k] = v
 	}
 	data["count"], data["first_seen"], data["last_seen"], data["key"] = inc.Count, inc.FirstSeen, inc.LastSeen, inc.Key
+	data["pattern"] = r.id
 	inc.Title = execText(r.title, data)
 	inc.Explanation = execText(r.explain, data)
 	inc.Remedy = []Step{}
@@ -243,6 +262,7 @@ func (r *compiledRule) renderText(inc *Incident) {
 			continue
 		}
 		step := renderStep(s, data)
+		step.rollup = s.rollup && step.Command != ""
 		if step.Text != "" || step.Command != "" {
 			inc.Remedy = append(inc.Remedy, step)
 		}
@@ -265,4 +285,45 @@ func renderStep(s compiledStep, data map[string]any) Step {
 	}
 	step.Command = cmd
 	return step
+}
+
+// rollupListed caps the keys a roll-up line names; the count is always exact.
+const rollupListed = 10
+
+// rollup tells each incident whose rollup step has the same command as
+// other incidents' that one command fixes them all: five lagged copies held
+// back by the same Blocked server are one Set-MailboxServer, not five.
+func rollup(incs []Incident) {
+	type ref struct{ inc, step int }
+	byCmd := map[string][]ref{}
+	for i := range incs {
+		for j, s := range incs[i].Remedy {
+			if s.rollup {
+				byCmd[s.Command] = append(byCmd[s.Command], ref{i, j})
+			}
+		}
+	}
+	for _, refs := range byCmd {
+		var keys []string
+		seen := map[int]bool{}
+		for _, r := range refs {
+			if !seen[r.inc] {
+				seen[r.inc] = true
+				keys = append(keys, incs[r.inc].Key)
+			}
+		}
+		if len(seen) < 2 {
+			continue
+		}
+		slices.Sort(keys)
+		listed := englishList(keys)
+		if len(keys) > rollupListed {
+			listed = strings.Join(keys[:rollupListed], ", ") + fmt.Sprintf(" and %d more", len(keys)-rollupListed)
+		}
+		for _, r := range refs {
+			s := &incs[r.inc].Remedy[r.step]
+			s.Text = strings.TrimSpace(fmt.Sprintf("%s This one command fixes %d incidents of this scan (%s): run it once.",
+				s.Text, len(seen), listed))
+		}
+	}
 }

@@ -8,19 +8,22 @@ import (
 )
 
 type compiledExtract struct {
-	field string
-	from  string
-	re    *regexp.Regexp
-	group int
-	all   bool
-	split *regexp.Regexp
-	isInt bool
+	field   string
+	from    string
+	re      *regexp.Regexp
+	group   int
+	all     bool
+	split   *regexp.Regexp
+	exclude *regexp.Regexp
+	filter  string // a placeholder filter chain, e.g. "host|upper"
+	count   bool
+	typ     string // "", "int" or "bytes"
 }
 
 var wholeValue = regexp.MustCompile(`(?s)^.*$`)
 
 func compileExtract(e Extract, known map[string]kind) (compiledExtract, error) {
-	ce := compiledExtract{field: e.Field, from: e.From, all: e.All, re: wholeValue}
+	ce := compiledExtract{field: e.Field, from: e.From, all: e.All || e.Count, count: e.Count, re: wholeValue}
 	if !placeholderName.MatchString(e.Field) {
 		return ce, fmt.Errorf("bad field name %q", e.Field)
 	}
@@ -50,24 +53,44 @@ func compileExtract(e Extract, known map[string]kind) (compiledExtract, error) {
 		}
 		ce.split = re
 	}
+	if e.Exclude != "" {
+		re, err := regexp.Compile(e.Exclude)
+		if err != nil {
+			return ce, fmt.Errorf("bad exclude regex: %w", err)
+		}
+		ce.exclude = re
+	}
+	if e.Filter != "" {
+		if err := checkFilters(e.Filter); err != nil {
+			return ce, err
+		}
+		ce.filter = e.Filter
+	}
 	switch e.Type {
 	case "", "string":
-	case "int":
-		ce.isInt = true
+	case "int", "bytes":
+		ce.typ = e.Type
 	default:
-		return ce, fmt.Errorf("type %q: want string or int", e.Type)
+		return ce, fmt.Errorf("type %q: want string, int or bytes", e.Type)
+	}
+	if ce.count && (ce.typ != "" || ce.split != nil || ce.exclude != nil || ce.filter != "") {
+		return ce, fmt.Errorf("count gives the number of matches: it takes no type, split, exclude or filter")
 	}
 	return ce, nil
 }
 
 func (ce compiledExtract) kind() kind {
+	if ce.count {
+		return kindInt
+	}
 	list := ce.all || ce.split != nil
+	isInt := ce.typ != ""
 	switch {
-	case list && ce.isInt:
+	case list && isInt:
 		return kindInts
 	case list:
 		return kindList
-	case ce.isInt:
+	case isInt:
 		return kindInt
 	}
 	return kindString
@@ -78,6 +101,10 @@ func (ce compiledExtract) kind() kind {
 // value the record did not hold.
 func (ce compiledExtract) apply(src string) (any, bool) {
 	parts := ce.captures(src)
+	if ce.count {
+		// Empty captures count too: "Server '' has ..." is a server all the same.
+		return len(parts), len(parts) > 0
+	}
 	if ce.split != nil {
 		var split []string
 		for _, p := range parts {
@@ -85,7 +112,7 @@ func (ce compiledExtract) apply(src string) (any, bool) {
 		}
 		parts = split
 	}
-	parts = trimNonEmpty(parts)
+	parts = ce.keep(trimNonEmpty(parts))
 	if ce.kind() == kindString || ce.kind() == kindList {
 		if len(parts) == 0 {
 			return nil, false
@@ -95,7 +122,25 @@ func (ce compiledExtract) apply(src string) (any, bool) {
 		}
 		return parts, true
 	}
+	if ce.typ == "bytes" {
+		return toBytes(parts, ce.kind() == kindInts)
+	}
 	return toInts(parts, ce.kind() == kindInts)
+}
+
+// keep drops the parts exclude matches and applies the filter chain; a
+// filter that empties a part drops it.
+func (ce compiledExtract) keep(parts []string) []string {
+	out := parts[:0:0]
+	for _, p := range parts {
+		if ce.exclude != nil && ce.exclude.MatchString(p) {
+			continue
+		}
+		if p = applyFilters(ce.filter, p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 func (ce compiledExtract) captures(src string) []string {
@@ -137,4 +182,62 @@ func toInts(parts []string, list bool) (any, bool) {
 		return ints, true
 	}
 	return ints[0], true
+}
+
+var (
+	// "7.933 GB (8,517,386,240 bytes)": the exact count in brackets wins.
+	exactBytes = regexp.MustCompile(`(?i)\(\s*([0-9][0-9,.' \x{00a0}\x{202f}]*)\s*bytes?\s*\)`)
+	// "9500MB", "7.933 GB", "12 KB": a number and a unit.
+	sizeUnit = regexp.MustCompile(`(?i)^\s*([0-9]+(?:[.,][0-9]+)?)\s*(B|KB|MB|GB|TB|PB)\b`)
+	unitPow  = map[string]int{"B": 0, "KB": 1, "MB": 2, "GB": 3, "TB": 4, "PB": 5}
+)
+
+// parseBytes reads a byte quantity: the exact count of "(N bytes)" with its
+// digit group separators removed, else a number with a unit (KB = 1024 B,
+// as Exchange counts). A bare number has no unit and is not guessed.
+func parseBytes(s string) (int, bool) {
+	if m := exactBytes.FindStringSubmatch(s); m != nil {
+		digits := strings.Map(func(r rune) rune {
+			if r >= '0' && r <= '9' {
+				return r
+			}
+			return -1
+		}, m[1])
+		n, err := strconv.ParseInt(digits, 10, 64)
+		if err == nil && int64(int(n)) == n {
+			return int(n), true
+		}
+		return 0, false
+	}
+	m := sizeUnit.FindStringSubmatch(s)
+	if m == nil {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(strings.Replace(m[1], ",", ".", 1), 64)
+	if err != nil {
+		return 0, false
+	}
+	for i := 0; i < unitPow[strings.ToUpper(m[2])]; i++ {
+		f *= 1024
+	}
+	if f >= 1<<62 {
+		return 0, false
+	}
+	return int(f + 0.5), true
+}
+
+func toBytes(parts []string, list bool) (any, bool) {
+	var ns []int
+	for _, p := range parts {
+		if n, ok := parseBytes(p); ok {
+			ns = append(ns, n)
+		}
+	}
+	switch {
+	case len(ns) == 0:
+		return nil, false
+	case list:
+		return ns, true
+	}
+	return ns[0], true
 }

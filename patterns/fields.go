@@ -20,10 +20,10 @@ func (s *compiledSig) matchEvtx(r *Record) (Hit, bool) {
 	if !ok {
 		base, ok = s.byPosition(r.Values)
 	}
-	if !ok && msg != "" && s.msgRe != nil {
+	if !ok && msg != "" && s.msgRe != nil && s.shape == nil {
 		base, ok = s.msgRe.extract(msg)
 	}
-	if !ok {
+	if !ok || s.shape != nil && !s.shape.fits(r.Values, base) {
 		return Hit{}, false
 	}
 	return s.hit(r, base, msg), true

@@ -73,6 +73,7 @@ type Incident struct {
 type Step struct {
 	Text    string `json:"text"`
 	Command string `json:"command,omitempty"`
+	rollup  bool   // the rule asked to tell incidents sharing this command
 }
 
 // Evidence cites one record that supports an incident.

@@ -47,8 +47,9 @@ func TestLaggedCopyNotLagging(t *testing.T) {
 	wantFields := map[string]any{
 		"database": "DB1", "server": "SERVER3", "reason_code": "LagDisabled",
 		"availability_count": 2, "availability_counts_seen": []int{2}, "expected_availability_count": 3,
-		"blocked_servers": []string{"SERVER4", "SERVER5", "SERVER6"},
-		"detailed_errors": []string{blockedLines[0], blockedLines[2], blockedLines[1]},
+		"blocked_servers": []string{"SERVER4", "SERVER5", "SERVER6"}, "blocked_count": 3,
+		"detailed_errors":    []string{blockedLines[0], blockedLines[2], blockedLines[1]},
+		"suppression_reason": blocked3[:len(blocked3)-2], "suppression_window": "1.00:00:00",
 	}
 	if !reflect.DeepEqual(inc.Fields, wantFields) {
 		t.Errorf("fields\n got %#v\nwant %#v", inc.Fields, wantFields)
@@ -74,10 +75,11 @@ func TestLaggedCopyNotLagging(t *testing.T) {
 		}
 	}
 	check(t, "commands", commands(inc), []string{
-		`Get-MailboxDatabaseCopyStatus -Identity 'DB1\SERVER3' | fl Id,ReplayLagStatus`,
+		`Get-MailboxDatabaseCopyStatus -Identity 'DB1' | ft Name,Status,ReplayLagStatus`,
+		`Get-ServerComponentState 'SERVER4' | ft Component,State`,
 		`Get-MailboxServer | ft Name,DatabaseCopyAutoActivationPolicy`,
-		`Set-MailboxServer -Identity 'SERVER4' -DatabaseCopyAutoActivationPolicy Unrestricted`,
-		`Add-MailboxDatabaseCopy -Identity 'DB1' -MailboxServer '<server>'`,
+		`Add-MailboxDatabaseCopy -Identity 'DB1' -MailboxServer '<server>' -WhatIf`,
+		`Set-MailboxServer -Identity 'SERVER4' -DatabaseCopyAutoActivationPolicy Unrestricted -WhatIf`,
 	})
 	if last := inc.Remedy[len(inc.Remedy)-1]; !strings.HasPrefix(last.Text, "Do not disable Replay Lag Manager.") || last.Command != "" {
 		t.Errorf("last step = %+v", last)
@@ -97,14 +99,16 @@ func TestLaggedCopyNotLaggingOtherFailures(t *testing.T) {
 	if _, ok := inc.Fields["blocked_servers"]; ok {
 		t.Errorf("blocked_servers present: %v", inc.Fields["blocked_servers"])
 	}
-	want := "No copy was reported as Blocked; the failed checks were: Database copy 'DB1' on server 'SERVER2' is not healthy. Status: FailedAndSuspended. Server 'SERVER1' is down."
+	want := "The failed checks other than Blocked servers, as the event wrote them: Database copy 'DB1' on server 'SERVER2' is not healthy. Status: FailedAndSuspended. Server 'SERVER1' is down."
 	if !strings.Contains(inc.Explanation, want) || strings.Contains(inc.Explanation, "SERVER4") {
 		t.Errorf("explanation:\n%s", inc.Explanation)
 	}
 	if slices.ContainsFunc(commands(inc), func(c string) bool { return strings.HasPrefix(c, "Set-MailboxServer") }) {
 		t.Errorf("Set-MailboxServer suggested without a Blocked server: %v", commands(inc))
 	}
-	if !slices.ContainsFunc(inc.Remedy, func(s Step) bool { return strings.HasPrefix(s.Text, "Fix the failed availability checks listed above") }) {
+	if !slices.ContainsFunc(inc.Remedy, func(s Step) bool {
+		return strings.HasPrefix(s.Text, "Fix the other failed availability checks listed above")
+	}) {
 		t.Errorf("remedy lacks the fix-the-checks step: %+v", inc.Remedy)
 	}
 }
@@ -118,6 +122,21 @@ func TestLaggedCopyNotLaggingWithout738(t *testing.T) {
 	if strings.Contains(inc.Explanation, "Availability Count") || !strings.Contains(inc.Explanation, "No event found here names the failed availability checks") {
 		t.Errorf("explanation:\n%s", inc.Explanation)
 	}
+	// R13/F7: the same 708 follows an administrator's -DisableReplayLag.
+	for _, want := range []string{"Resume-MailboxDatabaseCopy -DisableReplayLag", "No event 738 for this copy is in these logs",
+		"A lag an administrator disabled is not re-enabled by Replay Lag Manager"} {
+		if !strings.Contains(inc.Explanation, want) {
+			t.Errorf("explanation lacks %q:\n%s", want, inc.Explanation)
+		}
+	}
+	if !slices.Contains(commands(inc), "Search-AdminAuditLog -Cmdlets Resume-MailboxDatabaseCopy -Parameters DisableReplayLag | fl RunDate,Caller,ObjectModified,CmdletParameters") {
+		t.Errorf("no audit log search: %v", commands(inc))
+	}
+	for _, s := range inc.Remedy {
+		if strings.Contains(s.Text, "re-enables lag by itself (it re-checks") {
+			t.Errorf("promises a re-enable without a 738: %q", s.Text)
+		}
+	}
 }
 
 func TestLaggedCopyNotLaggingNegative(t *testing.T) {
@@ -127,14 +146,16 @@ func TestLaggedCopyNotLaggingNegative(t *testing.T) {
 		recs []Record
 		want []string // "pattern key"
 	}{
-		{"738 alone", []Record{r738(10, "2024-03-01T08:00:00Z", host, "DB1", "SERVER3", blocked3)}, nil},
+		// R14/N1: 738 alone is the early warning, not a played-down copy.
+		{"738 alone", []Record{r738(10, "2024-03-01T08:00:00Z", host, "DB1", "SERVER3", blocked3)},
+			[]string{`ha.lag-disable-pending DB1\SERVER3`}},
 		{"738 and 2001 without 708", []Record{
 			r738(10, "2024-03-01T08:00:00Z", host, "DB1", "SERVER3", blocked3),
-			r2001(21, "2024-03-02T08:05:01Z", host, "DB1")}, nil},
-		{"708 low disk with 738 is only the low-disk incident", []Record{
+			r2001(21, "2024-03-02T08:05:01Z", host, "DB1")}, []string{`ha.lag-disable-pending DB1\SERVER3`}},
+		{"708 low disk with 738: low disk, and the warning still stands", []Record{
 			r738(10, "2024-03-01T08:00:00Z", host, "DB1", "SERVER3", blocked3),
 			r708(20, "2024-03-02T08:05:00Z", host, "DB1", reasonLowDisk, "NotEnoughFreeSpace")},
-			[]string{`ha.lag-playdown-low-disk DB1\SERVER3`}},
+			[]string{`ha.lag-disable-pending DB1\SERVER3`, `ha.lag-playdown-low-disk DB1\SERVER3`}},
 		{"708 page patching is only the page-patching incident", []Record{
 			r708(20, "2024-03-02T08:05:00Z", host, "DB1", reasonPatching, "InRequiredRange")},
 			[]string{`ha.lag-playdown-page-patching DB1\SERVER3`}},
@@ -159,9 +180,15 @@ func TestSupportingHitsNeedTheSameKey(t *testing.T) {
 		r738(11, "2024-03-01T08:00:00Z", "SERVER3.contoso.local", "DB2", "SERVER3", blocked3),
 		r708(20, "2024-03-02T08:05:00Z", "SERVER3.contoso.local", "DB1", reasonLagDisabled, "LagDisabled"),
 	}
-	inc := only(t, correlate(mustBuiltin(t), recs...), "ha.lagged-copy-not-lagging")
-	check(t, "evidence", evidenceIDs(inc), []string{"ha.lag-playdown#20"})
-	check(t, "count", inc.Count, 1)
+	var got []string
+	for _, inc := range correlate(mustBuiltin(t), recs...) {
+		got = append(got, inc.Pattern+" "+inc.Key+" "+strings.Join(evidenceIDs(inc), ","))
+	}
+	check(t, "incidents", got, []string{
+		`ha.lagged-copy-not-lagging DB1\SERVER3 ha.lag-playdown#20`,
+		`ha.lag-disable-pending DB1\SERVER9 ha.lag-disable-suppressed#10`,
+		`ha.lag-disable-pending DB2\SERVER3 ha.lag-disable-suppressed#11`,
+	})
 }
 
 func TestLowDisk(t *testing.T) {
@@ -172,7 +199,7 @@ func TestLowDisk(t *testing.T) {
 	inc := only(t, correlate(mustBuiltin(t), recs...), "ha.lag-playdown-low-disk")
 	check(t, "fields", inc.Fields, map[string]any{
 		"database": "DB2", "server": "SERVER7", "reason_code": "NotEnoughFreeSpace",
-		"free_mb": 7000, "total_mb": 200000, "allowed_free_mb": 10000, "current_free_mb": 7000, "logs_in_lag_range": 1200,
+		"space_text": "Free Space: 7000, Total Space: 200000", "allowed_free_mb": 10000, "current_free_mb": 7000, "logs_in_lag_range": 1200,
 	})
 	check(t, "title", inc.Title, `Lagged copy DB2\SERVER7 played down: not enough free disk space`)
 	check(t, "severity", string(inc.Severity), "medium")
@@ -181,7 +208,8 @@ func TestLowDisk(t *testing.T) {
 	check(t, "commands", commands(inc), []string{
 		`Get-MailboxDatabaseCopyStatus -Identity 'DB2\SERVER7' | fl Id,ReplayLagStatus`, `Get-MailboxDatabase -Identity 'DB2' | fl LogFolderPath`})
 	for _, want := range []string{"ReplayLagLowSpacePlaydownThresholdInMB, 10,000 MB by default",
-		"allowed free space as 10000 MB and the current free space as 7000 MB", "Free Space 7000, Total Space 200000"} {
+		"allowed free space as 10000 MB and the current free space as 7000 MB", "“Free Space: 7000, Total Space: 200000” (no unit given)",
+		"restart the Microsoft Exchange DAG Management service on SERVER7"} {
 		if !strings.Contains(inc.Explanation+inc.Remedy[2].Text, want) {
 			t.Errorf("text lacks %q:\n%s\n%+v", want, inc.Explanation, inc.Remedy)
 		}
@@ -200,19 +228,48 @@ func TestLowDiskMaxLogs(t *testing.T) {
 	}
 }
 
+// R7/F4/N10: the required-range play-down is its own event; a 708 with
+// InRequiredRange stays a tolerance. Both give the same incident.
 func TestPagePatching(t *testing.T) {
-	recs := []Record{r708(32, "2024-03-02T09:00:00Z", "SERVER9.contoso.local", "DB2", reasonPatching, "LogsInRequiredRange")}
-	inc := only(t, correlate(mustBuiltin(t), recs...), "ha.lag-playdown-page-patching")
-	check(t, "fields", inc.Fields, map[string]any{"database": "DB2", "server": "SERVER9", "reason_code": "InRequiredRange", "reason_text": reasonPatching})
-	check(t, "title", inc.Title, `Lagged copy DB2\SERVER9 played down for page patching`)
-	check(t, "commands", commands(inc), []string{
-		`Get-MailboxDatabaseCopyStatus -Identity 'DB2\SERVER9' | fl Id,Status,ReplayLagStatus`,
-		`Get-WinEvent -ComputerName 'SERVER9' -FilterHashtable @{LogName='Application'; ProviderName='MSExchangeRepl'; Id=4131}`,
-		`Suspend-MailboxDatabaseCopy -Identity 'DB2\SERVER9'`,
-		`Update-MailboxDatabaseCopy -Identity 'DB2\SERVER9' -DeleteExistingFiles`,
-	})
-	if !strings.Contains(inc.Explanation, "physical corruption") || !strings.Contains(inc.Explanation, "event 4131") {
-		t.Errorf("explanation %q", inc.Explanation)
+	const host = "SERVER9.contoso.local"
+	cases := []struct {
+		name   string
+		recs   []Record
+		fields map[string]any
+		count  int
+	}{
+		{"required-range events", []Record{rRange(32, "2024-03-02T09:00:00Z", host, 0, "DB2"), rRange(33, "2024-03-02T09:10:00Z", host, 0, "DB2"),
+			r2001(34, "2024-03-02T09:00:01Z", host, "DB2")},
+			map[string]any{"database": "DB2", "server": "SERVER9", "reason_code": "InRequiredRange",
+				"lowest_generation": "1201733", "highest_generation": "1201760"}, 3},
+		{"a 708 LogsInRequiredRange (tolerance)", []Record{r708(32, "2024-03-02T09:00:00Z", host, "DB2", reasonPatching, "LogsInRequiredRange")},
+			map[string]any{"database": "DB2", "server": "SERVER9", "reason_code": "InRequiredRange"}, 1},
+		{"a 708 with reason code 3 (tolerance)", []Record{r708(32, "2024-03-02T09:00:00Z", host, "DB2", reasonPatching, "3")},
+			map[string]any{"database": "DB2", "server": "SERVER9", "reason_code": "InRequiredRange"}, 1},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			inc := only(t, correlate(mustBuiltin(t), tc.recs...), "ha.lag-playdown-page-patching")
+			check(t, "fields", inc.Fields, tc.fields)
+			check(t, "count", inc.Count, tc.count)
+			check(t, "title", inc.Title, `Lagged copy DB2\SERVER9 played down the logs of its required range`)
+			check(t, "commands", commands(inc), []string{
+				`Get-MailboxDatabaseCopyStatus -Identity 'DB2\SERVER9' | fl Id,Status,ReplayLagStatus`,
+				`Get-WinEvent -ComputerName 'SERVER9' -FilterHashtable @{LogName='Application'; ProviderName='MSExchangeRepl'; Id=4131}`,
+				`Suspend-MailboxDatabaseCopy -Identity 'DB2\SERVER9' -WhatIf; Update-MailboxDatabaseCopy -Identity 'DB2\SERVER9' -SafeDeleteExistingFiles -WhatIf`,
+			})
+			for _, want := range []string{"LogsInRequiredRange", "page patching", "event 4131"} {
+				if !strings.Contains(inc.Explanation, want) {
+					t.Errorf("explanation lacks %q: %s", want, inc.Explanation)
+				}
+			}
+			if tc.fields["highest_generation"] != nil && !strings.Contains(inc.Explanation, "(generations 1201733 to 1201760)") {
+				t.Errorf("explanation lacks the range: %s", inc.Explanation)
+			}
+			if !strings.Contains(inc.Remedy[2].Text, "Reseeding loses the lagged aspect of the copy") {
+				t.Errorf("reseed step does not warn: %q", inc.Remedy[2].Text)
+			}
+		})
 	}
 }
 

@@ -212,7 +212,7 @@ func (m *merger) stillUsed() []error {
 			continue
 		}
 		r := m.rules[rid]
-		for _, sel := range slices.Concat(r.Require, r.Signatures) {
+		for _, sel := range slices.Concat(r.Require, r.RequireAny, r.Signatures, r.UnlessSeen) {
 			if file, off := m.disable[sel.Signature]; off && m.sigs[sel.Signature].ID != "" {
 				errs = append(errs, fmt.Errorf("patterns: %s: disable %q: incident %q (%s) still uses it; disable that incident too",
 					file, sel.Signature, rid, r.Origin))

@@ -30,6 +30,7 @@ type Hit struct {
 // Compile and safe for concurrent use.
 type Matcher struct {
 	byEvent map[uint32][]*compiledSig // evtx, by event id; channel/provider checked after
+	byShape []*compiledSig            // evtx signatures without an id, matched by shape
 	trace   []*compiledSig
 	sigs    map[string]*compiledSig
 	rules   []*compiledRule
@@ -84,16 +85,23 @@ func (m *Matcher) add(cs *compiledSig) {
 		m.trace = append(m.trace, cs)
 		return
 	}
+	if cs.shape != nil {
+		m.byShape = append(m.byShape, cs)
+		return
+	}
 	m.byEvent[cs.eventID] = append(m.byEvent[cs.eventID], cs)
 }
 
 // Wants reports whether any signature could match an evtx record with this
 // channel, provider and event id, so a reader can skip decoding the values
-// of every other record. It costs one map lookup and does not allocate.
+// of every other record. It costs one map lookup (and a look at the few
+// signatures matched by shape) and does not allocate.
 func (m *Matcher) Wants(channel, provider string, eventID uint32) bool {
-	for _, s := range m.byEvent[eventID] {
-		if strings.EqualFold(s.channel, channel) && strings.EqualFold(s.provider, provider) {
-			return true
+	for _, list := range [2][]*compiledSig{m.byEvent[eventID], m.byShape} {
+		for _, s := range list {
+			if strings.EqualFold(s.channel, channel) && strings.EqualFold(s.provider, provider) {
+				return true
+			}
 		}
 	}
 	return false
@@ -106,12 +114,14 @@ func (m *Matcher) Match(r *Record) []Hit {
 		return m.matchTrace(r)
 	}
 	var hits []Hit
-	for _, s := range m.byEvent[r.EventID] {
-		if !strings.EqualFold(s.channel, r.Channel) || !strings.EqualFold(s.provider, r.Provider) {
-			continue
-		}
-		if h, ok := s.matchEvtx(r); ok {
-			hits = append(hits, h)
+	for _, list := range [2][]*compiledSig{m.byEvent[r.EventID], m.byShape} {
+		for _, s := range list {
+			if !strings.EqualFold(s.channel, r.Channel) || !strings.EqualFold(s.provider, r.Provider) {
+				continue
+			}
+			if h, ok := s.matchEvtx(r); ok {
+				hits = append(hits, h)
+			}
 		}
 	}
 	return hits

@@ -15,7 +15,10 @@ type compiledRule struct {
 	id       string
 	severity Severity
 	require  []selector
+	anyOf    []selector // require_any: at least one must match
 	members  []selector // require first, then supporting
+	unless   []selector // hits that cancel an incident of the same key
+	rejoin   []selector // hits that never start a new group
 	key      []string
 	sep      string
 	window   time.Duration
@@ -47,17 +50,18 @@ type fieldRule struct {
 type compiledStep struct {
 	text, command *template.Template
 	when, unless  string
+	rollup        bool
 }
 
 // reserved are template names the correlator provides besides the fields.
-var reserved = []string{"count", "first_seen", "last_seen", "key"}
+var reserved = []string{"count", "first_seen", "last_seen", "key", "pattern"}
 
 func compileRule(r Rule, sigs map[string]*compiledSig) (*compiledRule, error) {
 	c := &compiledRule{id: r.ID, sep: r.KeySeparator}
 	if c.sep == "" {
 		c.sep = `\`
 	}
-	steps := []func(Rule, map[string]*compiledSig) error{c.setSeverity, c.setMembers, c.setKey, c.setWindow, c.setCount, c.setFields, c.setTemplates}
+	steps := []func(Rule, map[string]*compiledSig) error{c.setSeverity, c.setMembers, c.setKey, c.setUnlessRejoin, c.setWindow, c.setCount, c.setFields, c.setTemplates}
 	for _, step := range steps {
 		if err := step(r, sigs); err != nil {
 			return nil, err
@@ -76,20 +80,23 @@ func (c *compiledRule) setSeverity(r Rule, _ map[string]*compiledSig) error {
 }
 
 func (c *compiledRule) setMembers(r Rule, sigs map[string]*compiledSig) error {
-	if len(r.Require) == 0 {
-		return fmt.Errorf("require: at least one signature must be required, or any stray hit would be an incident")
+	if len(r.Require) == 0 && len(r.RequireAny) == 0 {
+		return fmt.Errorf("require: at least one signature must be required (require or require_any), or any stray hit would be an incident")
 	}
 	for _, list := range []struct {
 		name string
 		sels []Selector
-	}{{"require", r.Require}, {"signatures", r.Signatures}} {
+	}{{"require", r.Require}, {"require_any", r.RequireAny}, {"signatures", r.Signatures}} {
 		for _, s := range list.sels {
 			sel, err := compileSelector(s, sigs)
 			if err != nil {
 				return fmt.Errorf("%s: %w", list.name, err)
 			}
-			if list.name == "require" {
+			switch list.name {
+			case "require":
 				c.require = append(c.require, sel)
+			case "require_any":
+				c.anyOf = append(c.anyOf, sel)
 			}
 			c.members = append(c.members, sel)
 		}
@@ -126,6 +133,35 @@ func (c *compiledRule) setKey(r Rule, sigs map[string]*compiledSig) error {
 		}
 	}
 	c.key = r.Key
+	return nil
+}
+
+// setUnlessRejoin compiles unless_seen and rejoin. An unless_seen
+// signature must yield the key, or it could never cancel anything; a rejoin
+// selector must pick members, or it would never be grouped.
+func (c *compiledRule) setUnlessRejoin(r Rule, sigs map[string]*compiledSig) error {
+	for _, s := range r.UnlessSeen {
+		sel, err := compileSelector(s, sigs)
+		if err != nil {
+			return fmt.Errorf("unless_seen: %w", err)
+		}
+		for _, f := range c.key {
+			if k, ok := sigs[sel.sig].produces[f]; !ok || k != kindString {
+				return fmt.Errorf("unless_seen: signature %s has no string field %s (the key)", sel.sig, f)
+			}
+		}
+		c.unless = append(c.unless, sel)
+	}
+	for _, s := range r.Rejoin {
+		sel, err := compileSelector(s, sigs)
+		if err != nil {
+			return fmt.Errorf("rejoin: %w", err)
+		}
+		if !slices.ContainsFunc(c.members, func(m selector) bool { return m.sig == sel.sig }) {
+			return fmt.Errorf("rejoin: %s is not a member of this incident", sel.sig)
+		}
+		c.rejoin = append(c.rejoin, sel)
+	}
 	return nil
 }
 

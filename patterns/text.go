@@ -2,6 +2,7 @@ package patterns
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -19,6 +20,49 @@ var funcs = template.FuncMap{
 	"lower":  strings.ToLower,
 	"plural": func(n int, one, many string) string { return map[bool]string{true: one, false: many}[n == 1] },
 	"time":   func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UTC") },
+	"bytes":  formatBytes,
+	"plus":   func(a, b int) int { return a + b },
+	"add":    addSpan,
+}
+
+// formatBytes writes a byte count the way an admin reads a disk: "7.9 GB",
+// "200 GB" (units of 1024, as Exchange and Windows count).
+func formatBytes(n int) string {
+	units := []string{"bytes", "KB", "MB", "GB", "TB", "PB"}
+	f, u := float64(n), 0
+	for f >= 1024 && u < len(units)-1 {
+		f /= 1024
+		u++
+	}
+	switch {
+	case u == 0:
+		return fmt.Sprintf("%d bytes", n)
+	case f < 10 && math.Round(f*10) < 100:
+		return strings.TrimSuffix(fmt.Sprintf("%.1f", f), ".0") + " " + units[u]
+	}
+	return fmt.Sprintf("%.0f %s", f, units[u])
+}
+
+// dotnetSpan is a .NET TimeSpan as Exchange writes it: [d.]hh:mm:ss[.fffffff].
+var dotnetSpan = regexp.MustCompile(`^(?:(\d+)\.)?(\d{1,2}):(\d{2}):(\d{2})(?:\.(\d{1,7}))?$`)
+
+// addSpan adds a span, a .NET TimeSpan ("1.00:00:00") or a Go duration
+// ("24h"), to t. A span it cannot read gives the zero time, which templates
+// test with .IsZero rather than print a made-up deadline.
+func addSpan(t time.Time, span string) time.Time {
+	span = strings.TrimSpace(span)
+	if m := dotnetSpan.FindStringSubmatch(span); m != nil {
+		var d time.Duration
+		for i, unit := range []time.Duration{24 * time.Hour, time.Hour, time.Minute, time.Second} {
+			n, _ := strconv.Atoi(m[i+1])
+			d += time.Duration(n) * unit
+		}
+		return t.Add(d)
+	}
+	if d, err := time.ParseDuration(span); err == nil && span != "" {
+		return t.Add(d)
+	}
+	return time.Time{}
 }
 
 func (c *compiledRule) setTemplates(r Rule, _ map[string]*compiledSig) error {
@@ -52,7 +96,10 @@ func (c *compiledRule) compileStep(i int, s StepSpec, zero map[string]any) (comp
 			return st, fmt.Errorf("%s: when/unless %q is not a field of this incident", name, f)
 		}
 	}
-	st.when, st.unless = s.When, s.Unless
+	st.when, st.unless, st.rollup = s.When, s.Unless, s.Rollup
+	if s.Rollup && strings.TrimSpace(s.Command) == "" {
+		return st, fmt.Errorf("%s: rollup compares commands, and this step has none", name)
+	}
 	if st.text, err = parseText(name+" text", s.Text, zero); err != nil {
 		return st, err
 	}
@@ -88,7 +135,7 @@ func parseText(name, src string, zero map[string]any) (*template.Template, error
 // zeroData is template data with every declared field at its zero value:
 // templates test absence with {{if .field}} and never see "<no value>".
 func (c *compiledRule) zeroData() map[string]any {
-	d := map[string]any{"count": 0, "first_seen": time.Time{}, "last_seen": time.Time{}, "key": ""}
+	d := map[string]any{"count": 0, "first_seen": time.Time{}, "last_seen": time.Time{}, "key": "", "pattern": c.id}
 	for _, f := range c.fields {
 		d[f.name] = zeroOf(f.kind)
 	}
