@@ -73,6 +73,12 @@ type Incident struct {
 type Step struct {
 	Text    string `json:"text"`
 	Command string `json:"command,omitempty"`
+	// Shell is where Command runs: "ems" (Exchange Management Shell), "exo"
+	// (Exchange Online PowerShell) or "both"; ShellName says it in words.
+	Shell string `json:"shell,omitempty"`
+	// SideEffects says what a command that changes state also changes, and
+	// that its -WhatIf must be removed to make the change.
+	SideEffects string `json:"side_effects,omitempty"`
 }
 
 // Evidence cites one record that supports an incident.

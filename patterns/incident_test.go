@@ -76,8 +76,8 @@ func TestLaggedCopyNotLagging(t *testing.T) {
 	check(t, "commands", commands(inc), []string{
 		`Get-MailboxDatabaseCopyStatus -Identity 'DB1\SERVER3' | fl Id,ReplayLagStatus`,
 		`Get-MailboxServer | ft Name,DatabaseCopyAutoActivationPolicy`,
-		`Set-MailboxServer -Identity 'SERVER4' -DatabaseCopyAutoActivationPolicy Unrestricted`,
-		`Add-MailboxDatabaseCopy -Identity 'DB1' -MailboxServer '<server>'`,
+		`Set-MailboxServer -Identity 'SERVER4' -DatabaseCopyAutoActivationPolicy Unrestricted -WhatIf`,
+		`Add-MailboxDatabaseCopy -Identity 'DB1' -MailboxServer '<server>' -WhatIf`,
 	})
 	if last := inc.Remedy[len(inc.Remedy)-1]; !strings.HasPrefix(last.Text, "Do not disable Replay Lag Manager.") || last.Command != "" {
 		t.Errorf("last step = %+v", last)
@@ -208,8 +208,8 @@ func TestPagePatching(t *testing.T) {
 	check(t, "commands", commands(inc), []string{
 		`Get-MailboxDatabaseCopyStatus -Identity 'DB2\SERVER9' | fl Id,Status,ReplayLagStatus`,
 		`Get-WinEvent -ComputerName 'SERVER9' -FilterHashtable @{LogName='Application'; ProviderName='MSExchangeRepl'; Id=4131}`,
-		`Suspend-MailboxDatabaseCopy -Identity 'DB2\SERVER9'`,
-		`Update-MailboxDatabaseCopy -Identity 'DB2\SERVER9' -DeleteExistingFiles`,
+		`Suspend-MailboxDatabaseCopy -Identity 'DB2\SERVER9' -WhatIf`,
+		`Update-MailboxDatabaseCopy -Identity 'DB2\SERVER9' -DeleteExistingFiles -WhatIf`,
 	})
 	if !strings.Contains(inc.Explanation, "physical corruption") || !strings.Contains(inc.Explanation, "event 4131") {
 		t.Errorf("explanation %q", inc.Explanation)

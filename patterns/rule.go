@@ -45,8 +45,9 @@ type fieldRule struct {
 }
 
 type compiledStep struct {
-	text, command *template.Template
-	when, unless  string
+	text, command, sideEffects *template.Template
+	shell                      string
+	when, unless               string
 }
 
 // reserved are template names the correlator provides besides the fields.
