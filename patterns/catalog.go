@@ -161,11 +161,17 @@ type FieldSpec struct {
 // StepSpec is one remedy step: text and an optional command, both
 // text/templates. When/Unless name a field that must be non-empty/empty for
 // the step to appear; a step that renders empty is dropped.
+//
+// Shell (ems, exo or both) is required with a command. A command whose
+// cmdlet changes state (New-, Set-, Add-, Remove-, ...) must carry -WhatIf
+// and a SideEffects text (a template) saying what else the change affects.
 type StepSpec struct {
-	Text    string `yaml:"text"`
-	Command string `yaml:"command"`
-	When    string `yaml:"when"`
-	Unless  string `yaml:"unless"`
+	Text        string `yaml:"text"`
+	Command     string `yaml:"command"`
+	Shell       string `yaml:"shell"`
+	SideEffects string `yaml:"side_effects"`
+	When        string `yaml:"when"`
+	Unless      string `yaml:"unless"`
 	// Rollup: when this step's command is the same in several incidents of
 	// one scan, each says so and names the others (one command, N fixes).
 	Rollup bool `yaml:"rollup"`

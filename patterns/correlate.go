@@ -284,6 +284,14 @@ func renderStep(s compiledStep, data map[string]any) Step {
 		cmd = "(template error: " + err.Error() + ")"
 	}
 	step.Command = cmd
+	if cmd != "" {
+		step.Shell = s.shell
+	}
+	if fx := execText(s.sideEffects, data); fx != "" && strings.Contains(strings.ToLower(cmd), "-whatif") {
+		step.SideEffects = fx + " The command carries -WhatIf, so it only shows what it would do: run it again without -WhatIf to make the change."
+	} else if fx != "" {
+		step.SideEffects = fx
+	}
 	return step
 }
 

@@ -180,9 +180,14 @@ func TestIncidentJSON(t *testing.T) {
 	check(t, "evidence keys", sortedKeys(ev), []string{"file", "message", "record", "signature", "time"})
 	step := doc["remedy"].([]any)[4].(map[string]any)
 	check[any](t, "step", step, map[string]any{
-		"text":    step["text"],
-		"command": "Set-MailboxServer -Identity 'SERVER4' -DatabaseCopyAutoActivationPolicy Unrestricted -WhatIf",
+		"text":         step["text"],
+		"command":      "Set-MailboxServer -Identity 'SERVER4' -DatabaseCopyAutoActivationPolicy Unrestricted -WhatIf",
+		"shell":        "ems",
+		"side_effects": step["side_effects"],
 	})
+	if fx, _ := step["side_effects"].(string); !strings.Contains(fx, "without -WhatIf to make the change") {
+		t.Errorf("side_effects %q does not say how to make the change", fx)
+	}
 	fields := doc["fields"].(map[string]any)
 	check[any](t, "int field", fields["availability_count"], float64(2))
 	if !slices.Equal(sortedKeys(fields), []string{"availability_count", "availability_counts_seen", "blocked_count", "blocked_servers",

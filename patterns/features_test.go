@@ -118,7 +118,7 @@ func featureMatcher(t *testing.T) *Matcher {
 	either := rule("r.either")
 	either.RequireAny = []Selector{{Signature: "o"}, {Signature: "x"}}
 	either.Fields = []FieldSpec{{Name: "v"}}
-	either.Remedy = []StepSpec{{Text: "Fix {{.v}}.", Command: "Set-Thing -Identity '{{ps .v}}'", Rollup: true}}
+	either.Remedy = []StepSpec{{Text: "Fix {{.v}}.", Command: "Get-Thing -Identity '{{ps .v}}'", Shell: "ems", Rollup: true}}
 	m, err := Compile(&Catalog{
 		Signatures: []Signature{sig("w", 1), sig("o", 2), sig("e", 3), sig("x", 4)},
 		Incidents:  []Rule{warn, episode, either},

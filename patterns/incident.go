@@ -73,7 +73,13 @@ type Incident struct {
 type Step struct {
 	Text    string `json:"text"`
 	Command string `json:"command,omitempty"`
-	rollup  bool   // the rule asked to tell incidents sharing this command
+	// Shell is where Command runs: "ems" (Exchange Management Shell), "exo"
+	// (Exchange Online PowerShell) or "both"; ShellName says it in words.
+	Shell string `json:"shell,omitempty"`
+	// SideEffects says what a command that changes state also changes, and
+	// that its -WhatIf must be removed to make the change.
+	SideEffects string `json:"side_effects,omitempty"`
+	rollup      bool   // the rule asked to tell incidents sharing this command
 }
 
 // Evidence cites one record that supports an incident.

@@ -129,7 +129,7 @@ func TestLaggedCopyNotLaggingWithout738(t *testing.T) {
 			t.Errorf("explanation lacks %q:\n%s", want, inc.Explanation)
 		}
 	}
-	if !slices.Contains(commands(inc), "Search-AdminAuditLog -Cmdlets Resume-MailboxDatabaseCopy -Parameters DisableReplayLag | fl RunDate,Caller,ObjectModified,CmdletParameters") {
+	if !slices.Contains(commands(inc), "Search-AdminAuditLog -Cmdlets 'Resume-MailboxDatabaseCopy' -Parameters DisableReplayLag | fl RunDate,Caller,ObjectModified,CmdletParameters") {
 		t.Errorf("no audit log search: %v", commands(inc))
 	}
 	for _, s := range inc.Remedy {
@@ -266,8 +266,8 @@ func TestPagePatching(t *testing.T) {
 			if tc.fields["highest_generation"] != nil && !strings.Contains(inc.Explanation, "(generations 1201733 to 1201760)") {
 				t.Errorf("explanation lacks the range: %s", inc.Explanation)
 			}
-			if !strings.Contains(inc.Remedy[2].Text, "Reseeding loses the lagged aspect of the copy") {
-				t.Errorf("reseed step does not warn: %q", inc.Remedy[2].Text)
+			if s := inc.Remedy[2]; s.Shell != "ems" || !strings.Contains(s.SideEffects, "Reseeding loses the lagged aspect of the copy") {
+				t.Errorf("reseed step does not warn: %+v", s)
 			}
 		})
 	}

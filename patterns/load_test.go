@@ -39,7 +39,7 @@ incidents:
     fields: [database, server, detail]
     explain: 'Patching failed: {{.detail}}'
     remedy:
-      - {text: Reseed., command: "Update-MailboxDatabaseCopy '{{psDatabase .database}}\\{{psServer .server}}' -DeleteExistingFiles"}
+      - {text: Reseed., command: "Update-MailboxDatabaseCopy '{{psDatabase .database}}\\{{psServer .server}}' -DeleteExistingFiles -WhatIf", shell: ems, side_effects: The copy is reseeded.}
   - id: ha.lag-playdown-low-disk
     title: 'Low disk on {{.server}}'
     severity: high
@@ -84,7 +84,9 @@ func TestLoadUserExtension(t *testing.T) {
 		`ha.lag-playdown-low-disk high Low disk on SERVER7`,
 	})
 	check(t, "added incident evidence", evidenceIDs(incs[0]), []string{"ha.lag-playdown#5", "site.repl-patch-failed#7"})
-	check(t, "added incident remedy", incs[0].Remedy, []Step{{Text: "Reseed.", Command: `Update-MailboxDatabaseCopy 'DB2\SERVER9' -DeleteExistingFiles`}})
+	check(t, "added incident remedy", incs[0].Remedy, []Step{{Text: "Reseed.",
+		Command: `Update-MailboxDatabaseCopy 'DB2\SERVER9' -DeleteExistingFiles -WhatIf`, Shell: "ems",
+		SideEffects: "The copy is reseeded. The command carries -WhatIf, so it only shows what it would do: run it again without -WhatIf to make the change."}})
 	check(t, "evidence message", incs[0].Evidence[1].Message, "Patching of 'DB2' failed: page 1234 unreadable")
 }
 
@@ -202,6 +204,16 @@ incidents:
 			[]string{"j.yaml", "rollup compares commands"}},
 		{"yaml syntax", map[string]string{"y.yaml": "signatures: [\n"},
 			[]string{"y.yaml"}},
+		{"command without shell", map[string]string{"c.yaml": sig + "incidents:" + rule + "    remedy: [{text: t, command: \"Get-Mailbox '{{ps .a}}'\"}]\n"},
+			[]string{"c.yaml", `incident "x.rule"`, "remedy #1", "shell: missing"}},
+		{"unknown shell", map[string]string{"c.yaml": sig + "incidents:" + rule + "    remedy: [{text: t, command: Get-Mailbox, shell: bash}]\n"},
+			[]string{"c.yaml", "remedy #1", `shell "bash"`}},
+		{"shell without command", map[string]string{"c.yaml": sig + "incidents:" + rule + "    remedy: [{text: t, shell: ems}]\n"},
+			[]string{"c.yaml", "remedy #1", "without a command"}},
+		{"changing cmdlet without -WhatIf", map[string]string{"c.yaml": sig + "incidents:" + rule + "    remedy: [{text: t, command: \"Get-Mailbox '{{ps .a}}' | Set-Mailbox -HiddenFromAddressListsEnabled $true\", shell: ems, side_effects: x}]\n"},
+			[]string{"c.yaml", "remedy #1", "Set-Mailbox changes state: add -WhatIf"}},
+		{"changing cmdlet without side effects", map[string]string{"c.yaml": sig + "incidents:" + rule + "    remedy: [{text: t, command: \"Remove-InboxRule '{{ps .a}}' -WhatIf\", shell: ems}]\n"},
+			[]string{"c.yaml", "remedy #1", "side_effects: missing"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

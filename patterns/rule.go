@@ -48,9 +48,10 @@ type fieldRule struct {
 }
 
 type compiledStep struct {
-	text, command *template.Template
-	when, unless  string
-	rollup        bool
+	text, command, sideEffects *template.Template
+	shell                      string
+	when, unless               string
+	rollup                     bool
 }
 
 // reserved are template names the correlator provides besides the fields.

@@ -109,6 +109,20 @@ func (c *compiledRule) compileStep(i int, s StepSpec, zero map[string]any) (comp
 	if err := lintCommand(st.command); err != nil {
 		return st, fmt.Errorf("%s command: %w", name, err)
 	}
+	if st.sideEffects, err = parseText(name+" side_effects", s.SideEffects, zero); err != nil {
+		return st, err
+	}
+	trial, err := trialRun(st.command, zero)
+	if err != nil {
+		return st, fmt.Errorf("%s command: %w", name, err)
+	}
+	if err := checkShell(s.Shell, strings.TrimSpace(trial) != ""); err != nil {
+		return st, fmt.Errorf("%s: %w", name, err)
+	}
+	if err := lintWhatIf(trial, s.SideEffects); err != nil {
+		return st, fmt.Errorf("%s command: %w", name, err)
+	}
+	st.shell = s.Shell
 	return st, nil
 }
 
@@ -120,16 +134,23 @@ func parseText(name, src string, zero map[string]any) (*template.Template, error
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	// Zero data holds empty values, which the ps* functions rightly refuse;
-	// the trial run checks field names, so it quotes without checking.
-	trial, err := t.Clone()
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	if err := trial.Funcs(psLenient).Execute(&strings.Builder{}, zero); err != nil {
+	if _, err := trialRun(t, zero); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return t, nil
+}
+
+// trialRun renders a template on zero data. Zero data holds empty values,
+// which the ps* functions rightly refuse; the trial run checks field names
+// and the shape of commands, so it quotes without checking.
+func trialRun(t *template.Template, zero map[string]any) (string, error) {
+	trial, err := t.Clone()
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	err = trial.Funcs(psLenient).Execute(&b, zero)
+	return b.String(), err
 }
 
 // zeroData is template data with every declared field at its zero value:

@@ -3,6 +3,8 @@ package report
 import (
 	"fmt"
 	"strings"
+
+	"github.com/extriage/extriage/patterns"
 )
 
 // mainFields say where an incident happened: the server, database and
@@ -44,4 +46,22 @@ func countText(n int, unit string) string {
 		unit = "record"
 	}
 	return plural(n, unit, unit+"s")
+}
+
+// commandBlock is a step's command as every format prints it: a first line
+// naming the shell it runs in, as a PowerShell comment (the catalog's own
+// text, never a log's, so it stays inert when pasted with the command).
+func commandBlock(st patterns.Step) string {
+	if name := patterns.ShellName(st.Shell); name != "" {
+		return "# " + name + "\n" + st.Command
+	}
+	return st.Command
+}
+
+// sideEffectsText is what a step says its change also does, or "".
+func sideEffectsText(st patterns.Step) string {
+	if st.SideEffects == "" {
+		return ""
+	}
+	return "Side effects: " + st.SideEffects
 }

@@ -67,7 +67,7 @@ type htmlIncident struct {
 
 type htmlField struct{ Name, Value string }
 
-type htmlStep struct{ Text, Command string }
+type htmlStep struct{ Text, SideEffects, Command string }
 
 type htmlEvidence struct {
 	Time, File, Where, Signature, Message string
@@ -141,7 +141,8 @@ func newHTMLIncident(n int, inc *Incident, o Options) htmlIncident {
 		}
 	}
 	for _, st := range inc.Remedy {
-		h.Remedy = append(h.Remedy, htmlStep{Text: Clean(st.Text, false), Command: Clean(st.Command, true)})
+		h.Remedy = append(h.Remedy, htmlStep{Text: Clean(st.Text, false),
+			SideEffects: Clean(sideEffectsText(st), false), Command: Clean(commandBlock(st), true)})
 	}
 	classes := map[string]int{}
 	for _, l := range h.Timeline.Lanes {

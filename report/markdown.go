@@ -112,8 +112,11 @@ func (m *mdWriter) incident(n int, inc *Incident) {
 	}
 	for i, st := range inc.Remedy {
 		m.line("**%d.** %s\n", i+1, mdBlock(st.Text))
+		if fx := sideEffectsText(st); fx != "" {
+			m.line("%s\n", mdBlock(fx))
+		}
 		if st.Command != "" {
-			m.line("%s\n", mdFence(st.Command, "powershell"))
+			m.line("%s\n", mdFence(commandBlock(st), "powershell"))
 		}
 	}
 }

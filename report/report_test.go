@@ -57,8 +57,9 @@ func sample() *Result {
 			Count: 7, FirstSeen: at(2, 6, 0), LastSeen: at(3, 6, 0),
 			Explanation: "Replay Lag Manager keeps playing down the lagged copy DB1\\EX01: it has fewer available copies than it expects.\n\nThe copies on EX03 and EX04 are Blocked.",
 			Remedy: []patterns.Step{
-				{Text: "Confirm the lag is disabled.", Command: `Get-MailboxDatabaseCopyStatus DB1\EX01 | fl Id,ReplayLagStatus`},
-				{Text: "Allow automatic activation on EX03.", Command: "Set-MailboxServer -Identity EX03 -DatabaseCopyAutoActivationPolicy Unrestricted"},
+				{Text: "Confirm the lag is disabled.", Command: `Get-MailboxDatabaseCopyStatus 'DB1\EX01' | fl Id,ReplayLagStatus`, Shell: "ems"},
+				{Text: "Allow automatic activation on EX03.", Command: "Set-MailboxServer -Identity 'EX03' -DatabaseCopyAutoActivationPolicy Unrestricted -WhatIf",
+					Shell: "ems", SideEffects: "Every database copy on EX03 may then be activated automatically, in any site."},
 			},
 			Evidence: haEvidence,
 		},
@@ -86,7 +87,8 @@ func sample() *Result {
 				"\n# not a heading\n    not code\n1. not a list\n- not a bullet\n| not | a | table |\nSee " + hostileURL + " and www.evil.example or http://evil.example/x",
 			Remedy: []patterns.Step{
 				{Text: "Look at the rule " + hostileScript + ".", Command: "Get-TransportRule -Identity \"rule-7\"\n```\n</code></pre><script>alert(1)</script>"},
-				{Text: "Trace the message.", Command: "Get-MessageTrackingLog -Sender '" + hostileAttr + "@evil.example'"},
+				{Text: "Trace the message.", Command: "Get-MessageTrackingLog -Sender '" + hostileAttr + "@evil.example'", Shell: "both",
+					SideEffects: "None " + hostileScript + " " + hostileANSI + "\n# not a heading"},
 			},
 			Evidence: []patterns.Evidence{
 				{File: "traces/tracking.csv", Line: 57, Time: at(5, 9, 0), Signature: "mailflow.rule-reject", Message: hostileScript + " | " + hostileFormula},

@@ -186,8 +186,11 @@ func (p *printer) incident(n int, inc *Incident) {
 		p.line("    What to do:")
 		for i, st := range inc.Remedy {
 			p.para(fmt.Sprintf("    %d. ", i+1), st.Text)
+			if fx := sideEffectsText(st); fx != "" {
+				p.para("       ", fx)
+			}
 			if st.Command != "" {
-				for _, l := range strings.Split(Clean(st.Command, true), "\n") {
+				for _, l := range strings.Split(Clean(commandBlock(st), true), "\n") {
 					p.line("         %s", l)
 				}
 			}
