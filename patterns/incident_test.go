@@ -279,3 +279,121 @@ func check[T any](t *testing.T, what string, got, want T) {
 		t.Errorf("%s\n got %#v\nwant %#v", what, got, want)
 	}
 }
+
+// The 738 shapes of the catalog review, each through the whole incident:
+// what the admin reads and the commands in the order to run them.
+func TestAvailabilityShapes(t *testing.T) {
+	const host = "SERVER3.contoso.local"
+	equal := strings.Replace(blocked3, "Availability Count: 2.", "Availability Count: 3.", 1)
+	cases := []struct {
+		name     string
+		reason   string
+		commands []string
+		says     []string
+		never    []string
+	}{
+		{"R4 FQDN and case: three lines, two servers", blockedFQDN, []string{
+			`Get-MailboxDatabaseCopyStatus -Identity 'DB1' | ft Name,Status,ReplayLagStatus`,
+			`Get-ServerComponentState 'SERVER4' | ft Component,State`,
+			`Get-MailboxServer | ft Name,DatabaseCopyAutoActivationPolicy`,
+			`Add-MailboxDatabaseCopy -Identity 'DB1' -MailboxServer '<server>' -WhatIf`,
+			`Set-MailboxServer -Identity 'SERVER4' -DatabaseCopyAutoActivationPolicy Unrestricted -WhatIf`,
+		}, []string{"The copies on SERVER4 and SERVER5 are on servers with DatabaseCopyAutoActivationPolicy Blocked"},
+			[]string{"contoso.local and", "server4"}},
+		{"R5 unnamed Blocked servers", blockedEmpty, []string{
+			`Get-MailboxDatabaseCopyStatus -Identity 'DB1' | ft Name,Status,ReplayLagStatus`,
+			`Get-MailboxServer | ft Name,DatabaseCopyAutoActivationPolicy`,
+			`Add-MailboxDatabaseCopy -Identity 'DB1' -MailboxServer '<server>' -WhatIf`,
+			`Set-MailboxServer -Identity '<server>' -DatabaseCopyAutoActivationPolicy Unrestricted -WhatIf`,
+		}, []string{"3 servers are Blocked (not named in the event)", "and 3 servers are Blocked without being named in the event"},
+			[]string{"Identity ''", "No copy was reported"}},
+		{"R3, R18, R19 every failed check named, repairs first", mixedChecks, []string{
+			`Get-MailboxDatabaseCopyStatus -Identity 'DB1' | ft Name,Status,ReplayLagStatus`,
+			`Resume-MailboxDatabaseCopy -Identity 'DB1\SERVER2' -WhatIf`,
+			`Suspend-MailboxDatabaseCopy -Identity 'DB1\SERVER2' -WhatIf; Update-MailboxDatabaseCopy -Identity 'DB1\SERVER2' -SafeDeleteExistingFiles -WhatIf`,
+			`Get-ServerComponentState 'SERVER5' | ft Component,State`,
+			`.\StopDagServerMaintenance.ps1 -ServerName 'SERVER5'`,
+			`Get-ServerComponentState 'SERVER4' | ft Component,State`,
+			`Get-MailboxServer | ft Name,DatabaseCopyAutoActivationPolicy`,
+			`Add-MailboxDatabaseCopy -Identity 'DB1' -MailboxServer '<server>' -WhatIf`,
+			`Set-MailboxServer -Identity 'SERVER4' -DatabaseCopyAutoActivationPolicy Unrestricted -WhatIf`,
+			`Set-MailboxServer -Identity 'SERVER6' -DatabaseCopyAutoActivationPolicy Unrestricted -WhatIf`,
+		}, []string{"The copy of DB1 on SERVER2 is not healthy", "SERVER5 is reported in maintenance",
+			"SERVER6 has the policy IntrasiteOnly, which prevents cross-site failover and activation",
+			"as the event wrote them: Database copy 'DB1' on server 'SERVER2.contoso.local' has status 'FailedAndSuspended'.",
+			"A disaster-recovery server meant to stay Blocked must be set back to Blocked afterwards"}, nil},
+		{"R17 the count equals the expected one", equal, nil, []string{
+			"Availability Count 3, Expected Availability Count 3.",
+			"one more copy is required than the event prints, 4 here"}, nil},
+		{"R6 a localised reason is quoted", reasonLocalised, nil, []string{
+			"The reason of its 738 could not be read", "“" + reasonLocalised + "”"},
+			[]string{"No event found here names the failed availability checks"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			recs := []Record{
+				r738(10, "2024-03-01T08:00:00Z", host, "DB1", "SERVER3", tc.reason),
+				r708(20, "2024-03-02T08:05:00Z", host, "DB1", reasonLagDisabled, "LagDisabled"),
+			}
+			inc := only(t, correlate(mustBuiltin(t), recs...), "ha.lagged-copy-not-lagging")
+			if tc.commands != nil {
+				check(t, "commands", commands(inc), tc.commands)
+			}
+			text := inc.Explanation
+			for _, s := range inc.Remedy {
+				text += "\n" + s.Text + "\n" + s.SideEffects
+			}
+			for _, s := range tc.says {
+				if !strings.Contains(text, s) {
+					t.Errorf("no %q in:\n%s", s, text)
+				}
+			}
+			for _, s := range tc.never {
+				if strings.Contains(text+strings.Join(commands(inc), "\n"), s) {
+					t.Errorf("%q in:\n%s", s, text)
+				}
+			}
+		})
+	}
+}
+
+// R14/N1: the early warning says when the lag goes, or that the window is
+// over and the logs end before the 708.
+func TestLagDisablePending(t *testing.T) {
+	const host = "SERVER3.contoso.local"
+	within := []Record{
+		r738(10, "2024-03-01T08:00:00Z", host, "DB1", "SERVER3", blocked3),
+		r738(11, "2024-03-01T12:00:00Z", host, "DB1", "SERVER3", blocked3),
+	}
+	inc := only(t, correlate(mustBuiltin(t), within...), "ha.lag-disable-pending")
+	check(t, "title", inc.Title, `Lagged copy DB1\SERVER3: Replay Lag Manager is about to disable its lag`)
+	check(t, "severity", string(inc.Severity), "medium")
+	if want := "the lag will be disabled within 24 h of the first 738 here, at about 2024-03-02 08:00:00 UTC"; !strings.Contains(inc.Explanation, want) {
+		t.Errorf("no %q in %s", want, inc.Explanation)
+	}
+	past := append(within, r738(12, "2024-03-02T09:00:00Z", host, "DB1", "SERVER3", blocked3))
+	inc = only(t, correlate(mustBuiltin(t), past...), "ha.lag-disable-pending")
+	if want := "The window ended at about 2024-03-02 08:00:00 UTC: the lag is probably disabled already"; !strings.Contains(inc.Explanation, want) {
+		t.Errorf("no %q in %s", want, inc.Explanation)
+	}
+}
+
+// R28 on the catalog: five copies held back by SERVER4 share one command.
+func TestBlockedRollUp(t *testing.T) {
+	var recs []Record
+	for i, db := range []string{"DB1", "DB2", "DB3", "DB4", "DB5"} {
+		reason := strings.ReplaceAll(blocked3, "'DB1'", "'"+db+"'")
+		recs = append(recs, r738(uint64(10+i), "2024-03-01T08:00:00Z", "SERVER3.contoso.local", db, "SERVER3", reason),
+			r708(uint64(20+i), "2024-03-02T08:05:00Z", "SERVER3.contoso.local", db, reasonLagDisabled, "LagDisabled"))
+	}
+	incs := correlate(mustBuiltin(t), recs...)
+	if len(incs) != 5 {
+		t.Fatalf("%d incidents", len(incs))
+	}
+	for _, inc := range incs {
+		i := slices.IndexFunc(inc.Remedy, func(s Step) bool { return strings.HasPrefix(s.Command, "Set-MailboxServer -Identity 'SERVER4'") })
+		if i < 0 || !strings.HasSuffix(inc.Remedy[i].Text, `This one command fixes 5 incidents of this scan (DB1\SERVER3, DB2\SERVER3, DB3\SERVER3, DB4\SERVER3 and DB5\SERVER3): run it once.`) {
+			t.Errorf("%s: %+v", inc.Key, inc.Remedy)
+		}
+	}
+}
