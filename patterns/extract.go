@@ -123,9 +123,9 @@ func (ce compiledExtract) apply(src string) (any, bool) {
 		return parts, true
 	}
 	if ce.typ == "bytes" {
-		return toBytes(parts, ce.kind() == kindInts)
+		return toNumbers(parts, ce.kind() == kindInts, parseBytes)
 	}
-	return toInts(parts, ce.kind() == kindInts)
+	return toNumbers(parts, ce.kind() == kindInts, parseInt)
 }
 
 // keep drops the parts exclude matches and applies the filter chain; a
@@ -168,20 +168,27 @@ func trimNonEmpty(in []string) []string {
 	return out
 }
 
-func toInts(parts []string, list bool) (any, bool) {
-	var ints []int
+// toNumbers parses each part, dropping what is not a number rather than
+// guessing, and gives the first or, for a list field, all of them.
+func toNumbers(parts []string, list bool, parse func(string) (int, bool)) (any, bool) {
+	var ns []int
 	for _, p := range parts {
-		if n, err := strconv.Atoi(p); err == nil {
-			ints = append(ints, n)
+		if n, ok := parse(p); ok {
+			ns = append(ns, n)
 		}
 	}
 	switch {
-	case len(ints) == 0:
+	case len(ns) == 0:
 		return nil, false
 	case list:
-		return ints, true
+		return ns, true
 	}
-	return ints[0], true
+	return ns[0], true
+}
+
+func parseInt(s string) (int, bool) {
+	n, err := strconv.Atoi(s)
+	return n, err == nil
 }
 
 var (
@@ -224,20 +231,4 @@ func parseBytes(s string) (int, bool) {
 		return 0, false
 	}
 	return int(f + 0.5), true
-}
-
-func toBytes(parts []string, list bool) (any, bool) {
-	var ns []int
-	for _, p := range parts {
-		if n, ok := parseBytes(p); ok {
-			ns = append(ns, n)
-		}
-	}
-	switch {
-	case len(ns) == 0:
-		return nil, false
-	case list:
-		return ns, true
-	}
-	return ns[0], true
 }

@@ -2,6 +2,8 @@ package patterns
 
 import (
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -179,4 +181,25 @@ func TestRollup(t *testing.T) {
 	}
 	const rolled = "Fix same. This one command fixes 3 incidents of this scan (A, B and C): run it once."
 	check(t, "texts", texts, map[string]string{"A": rolled, "B": rolled, "C": rolled, "D": "Fix other."})
+}
+
+// FuzzByteQuantity reads arbitrary text as a byte quantity and a TimeSpan:
+// neither may panic, a size is never negative, and a text holding
+// "(N bytes)" with plain digits reads as exactly N.
+func FuzzByteQuantity(f *testing.F) {
+	for _, s := range []string{"7.933 GB (8,517,386,240 bytes)", "9500MB", "1.5 kb", "(1 bytes)", "8000", "", "((bytes)", "1.00:00:00", "99999999999999999999 PB"} {
+		f.Add(s, uint32(1234))
+	}
+	f.Fuzz(func(t *testing.T, s string, n uint32) {
+		if got, ok := parseBytes(s); ok && got < 0 {
+			t.Errorf("parseBytes(%q) = %d", s, got)
+		}
+		exact := s + " (" + strconv.FormatUint(uint64(n), 10) + " bytes)"
+		if !strings.Contains(s, "(") {
+			if got, ok := parseBytes(exact); !ok || got != int(n) {
+				t.Errorf("parseBytes(%q) = %d, %v; want %d", exact, got, ok, n)
+			}
+		}
+		addSpan(time.Time{}, s)
+	})
 }
