@@ -15,6 +15,7 @@ type compiledExtract struct {
 	all   bool
 	split *regexp.Regexp
 	isInt bool
+	conv  func(string) string // domain, domain-unicode, address: IDNA forms
 }
 
 var wholeValue = regexp.MustCompile(`(?s)^.*$`)
@@ -54,8 +55,14 @@ func compileExtract(e Extract, known map[string]kind) (compiledExtract, error) {
 	case "", "string":
 	case "int":
 		ce.isInt = true
+	case "domain":
+		ce.conv = domainASCII
+	case "domain-unicode":
+		ce.conv = domainUnicode
+	case "address":
+		ce.conv = addressASCII
 	default:
-		return ce, fmt.Errorf("type %q: want string or int", e.Type)
+		return ce, fmt.Errorf("type %q: want string, int, domain, domain-unicode or address", e.Type)
 	}
 	return ce, nil
 }
@@ -86,6 +93,11 @@ func (ce compiledExtract) apply(src string) (any, bool) {
 		parts = split
 	}
 	parts = trimNonEmpty(parts)
+	if ce.conv != nil {
+		for i, p := range parts {
+			parts[i] = ce.conv(p)
+		}
+	}
 	if ce.kind() == kindString || ce.kind() == kindList {
 		if len(parts) == 0 {
 			return nil, false

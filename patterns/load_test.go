@@ -65,7 +65,9 @@ func TestLoadUserExtension(t *testing.T) {
 	}
 	check(t, "incidents", rules, []string{"ha.lagged-copy-not-lagging@ha-replay-lag.yaml", "ha.lag-playdown-low-disk@site.yaml",
 		"mailflow.autoforward-dropped@mailflow-autoforward.yaml", "mailflow.autoforward-rejected-spam-policy@mailflow-autoforward.yaml",
-		"mailflow.transport-rule-reject@mailflow-autoforward.yaml", "mailflow.oof-suppressed@mailflow-autoforward.yaml",
+		"mailflow.transport-rule-reject@mailflow-autoforward.yaml", "mailflow.transport-rule-audit@mailflow-autoforward.yaml",
+		"mailflow.oof-internal-to-external@mailflow-autoforward.yaml", "mailflow.oof-external-to-internal@mailflow-autoforward.yaml",
+		"mailflow.oof-suppressed@mailflow-autoforward.yaml", "mailflow.trace-summary-failed@mailflow-autoforward.yaml",
 		"site.patch-failed@site.yaml"})
 
 	patch := inChannel(rec(7, "2024-03-02T09:30:00Z", "SERVER9.contoso.local", 4131, pos("DB2", "page 1234 unreadable")...), "Application", "MSExchangeRepl")

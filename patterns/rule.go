@@ -15,6 +15,7 @@ type compiledRule struct {
 	id       string
 	severity Severity
 	require  []selector
+	anyOf    []selector // require_any: one of them
 	members  []selector // require first, then supporting
 	key      []string
 	sep      string
@@ -25,11 +26,14 @@ type compiledRule struct {
 	title    *template.Template
 	explain  *template.Template
 	remedy   []compiledStep
+	joins    []compiledJoin
+	lists    map[string][]string // the catalog's, for the listed function
 }
 
 type selector struct {
-	sig   string
-	where []condition
+	sig      string
+	where    []condition
+	whereNot []condition
 }
 
 type condition struct {
@@ -47,18 +51,18 @@ type fieldRule struct {
 type compiledStep struct {
 	text, command, sideEffects *template.Template
 	shell                      string
-	when, unless               string
+	when, unless               []string
 }
 
 // reserved are template names the correlator provides besides the fields.
 var reserved = []string{"count", "first_seen", "last_seen", "key"}
 
-func compileRule(r Rule, sigs map[string]*compiledSig) (*compiledRule, error) {
-	c := &compiledRule{id: r.ID, sep: r.KeySeparator}
+func compileRule(r Rule, sigs map[string]*compiledSig, lists map[string][]string) (*compiledRule, error) {
+	c := &compiledRule{id: r.ID, sep: r.KeySeparator, lists: lists}
 	if c.sep == "" {
 		c.sep = `\`
 	}
-	steps := []func(Rule, map[string]*compiledSig) error{c.setSeverity, c.setMembers, c.setKey, c.setWindow, c.setCount, c.setFields, c.setTemplates}
+	steps := []func(Rule, map[string]*compiledSig) error{c.setSeverity, c.setMembers, c.setKey, c.setWindow, c.setCount, c.setFields, c.setJoins, c.setTemplates}
 	for _, step := range steps {
 		if err := step(r, sigs); err != nil {
 			return nil, err
@@ -77,20 +81,23 @@ func (c *compiledRule) setSeverity(r Rule, _ map[string]*compiledSig) error {
 }
 
 func (c *compiledRule) setMembers(r Rule, sigs map[string]*compiledSig) error {
-	if len(r.Require) == 0 {
+	if len(r.Require) == 0 && len(r.RequireAny) == 0 {
 		return fmt.Errorf("require: at least one signature must be required, or any stray hit would be an incident")
 	}
 	for _, list := range []struct {
 		name string
 		sels []Selector
-	}{{"require", r.Require}, {"signatures", r.Signatures}} {
+	}{{"require", r.Require}, {"require_any", r.RequireAny}, {"signatures", r.Signatures}} {
 		for _, s := range list.sels {
 			sel, err := compileSelector(s, sigs)
 			if err != nil {
 				return fmt.Errorf("%s: %w", list.name, err)
 			}
-			if list.name == "require" {
+			switch list.name {
+			case "require":
 				c.require = append(c.require, sel)
+			case "require_any":
+				c.anyOf = append(c.anyOf, sel)
 			}
 			c.members = append(c.members, sel)
 		}
@@ -109,6 +116,12 @@ func compileSelector(s Selector, sigs map[string]*compiledSig) (selector, error)
 			return selector{}, fmt.Errorf("signature %s: where %s: the signature has no such field", s.Signature, f)
 		}
 		sel.where = append(sel.where, condition{field: f, values: s.Where[f]})
+	}
+	for _, f := range sortedKeys(s.WhereNot) {
+		if _, ok := sig.produces[f]; !ok {
+			return selector{}, fmt.Errorf("signature %s: where_not %s: the signature has no such field", s.Signature, f)
+		}
+		sel.whereNot = append(sel.whereNot, condition{field: f, values: s.WhereNot[f]})
 	}
 	return sel, nil
 }
