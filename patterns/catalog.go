@@ -5,6 +5,11 @@ package patterns
 type Catalog struct {
 	Signatures []Signature `yaml:"signatures"`
 	Incidents  []Rule      `yaml:"incidents"`
+	// Lists are named lists of values that templates test with
+	// {{if listed "name" .field}} (compared case-insensitively), such as
+	// the consumer mail domains. A user directory's list replaces the
+	// builtin list of the same name whole.
+	Lists map[string][]string `yaml:"lists"`
 }
 
 // Signature recognises one kind of record and names its values.
@@ -29,6 +34,13 @@ type Signature struct {
 	// (case-insensitively) and every column in Columns matches its regex.
 	StatusContains []string          `yaml:"status_contains"`
 	Columns        map[string]string `yaml:"columns"`
+	// EventIs (the event column is one of these, case-insensitively) and
+	// CustomDataContains (the custom data holds one of these) are
+	// conditions like StatusContains, and like it are checked before a
+	// row becomes a record, so a signature for DELIVER rows or for one
+	// custom_data action costs nothing on other rows.
+	EventIs            []string `yaml:"event_is"`
+	CustomDataContains []string `yaml:"custom_data_contains"`
 
 	// Fields names the record's values by position (evtx) or names the
 	// columns to copy (trace).
@@ -101,9 +113,9 @@ type Rule struct {
 	// Require lists selectors that must each match at least one hit of the
 	// same key within the window.
 	Require []Selector `yaml:"require"`
-	// RequireAny lists selectors of which at least one must match a hit of
-	// the same key within the window: one finding logged in two forms (an
-	// event and its tolerated older form).
+	// RequireAny lists selectors of which at least one must match, for a
+	// problem that shows in more than one way (a reject seen by its status
+	// or by its custom data).
 	RequireAny []Selector `yaml:"require_any"`
 	// UnlessSeen lists selectors whose hits cancel the incident: when one of
 	// them, of the same key, comes at or after the incident's first hit,
@@ -131,6 +143,11 @@ type Rule struct {
 	Fields    []FieldSpec `yaml:"fields"`
 	Explain   string      `yaml:"explain"` // text/template
 	Remedy    []StepSpec  `yaml:"remedy"`
+	// Join fills list fields from hits of other signatures that share a
+	// value with the incident's own hits, whatever their key: the rows of
+	// the same message id (e.g. the DELIVER row naming the mailbox that
+	// redirected a message).
+	Join []Join `yaml:"join"`
 
 	// Origin is the file the entry came from, for error messages.
 	Origin string `yaml:"-"`
@@ -142,6 +159,9 @@ type Rule struct {
 type Selector struct {
 	Signature string                `yaml:"signature"`
 	Where     map[string]StringList `yaml:"where"`
+	// WhereNot excludes hits whose field has one of the values (an absent
+	// field has none of them).
+	WhereNot map[string]StringList `yaml:"where_not"`
 }
 
 // FieldSpec declares one output field of an incident and how the values of
@@ -170,11 +190,25 @@ type StepSpec struct {
 	Command     string `yaml:"command"`
 	Shell       string `yaml:"shell"`
 	SideEffects string `yaml:"side_effects"`
-	When        string `yaml:"when"`
-	Unless      string `yaml:"unless"`
+	// When and Unless: every field of When must be present, every field
+	// of Unless absent (one name or a list).
+	When   StringList `yaml:"when"`
+	Unless StringList `yaml:"unless"`
 	// Rollup: when this step's command is the same in several incidents of
 	// one scan, each says so and names the others (one command, N fixes).
 	Rollup bool `yaml:"rollup"`
+}
+
+// Join names a list field of an incident filled from another signature's
+// hits: the Take values of every hit of Signature whose On field equals the
+// On field of one of the incident's hits, less the values any of the
+// incident's hits has in an Except field (compared case-insensitively).
+type Join struct {
+	Name      string   `yaml:"name"`
+	Signature string   `yaml:"signature"`
+	On        string   `yaml:"on"`
+	Take      string   `yaml:"take"`
+	Except    []string `yaml:"except"`
 }
 
 // StringList is a list of strings that YAML may also give as one scalar.

@@ -134,8 +134,10 @@ func TestBuiltinCatalog(t *testing.T) {
 	}
 	check(t, "signatures", sigs, []string{"ha.lag-playdown", "ha.lag-disable-suppressed", "ha.lag-playdown-required-range", "ha.passive-scan-disabled",
 		"mailflow.af-dropped-remote-domain", "mailflow.af-rejected-spam-policy", "mailflow.transport-rule-rejected",
-		"mailflow.oof-reply-suppressed"})
+		"mailflow.transport-rule-rejected-custom", "mailflow.transport-rule-audit-row", "mailflow.message-delivered",
+		"mailflow.oof-reply-suppressed", "mailflow.trace-summary-failed-row"})
 	check(t, "incidents", rules, []string{"ha.lagged-copy-not-lagging", "ha.lag-disable-pending", "ha.lag-playdown-low-disk", "ha.lag-playdown-page-patching",
 		"mailflow.autoforward-dropped", "mailflow.autoforward-rejected-spam-policy", "mailflow.transport-rule-reject",
-		"mailflow.oof-suppressed"})
+		"mailflow.transport-rule-audit", "mailflow.oof-internal-to-external", "mailflow.oof-external-to-internal",
+		"mailflow.oof-suppressed", "mailflow.trace-summary-failed"})
 }

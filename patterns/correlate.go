@@ -16,11 +16,20 @@ type Correlator struct {
 	rules []*compiledRule
 	mu    sync.Mutex
 	hits  map[hitKey]Hit
+	joins *joinTable
+	// joinOnly are signatures that only feed joins: their hits are not kept.
+	joinOnly map[string]bool
 }
 
 // NewCorrelator returns a Correlator for the incident rules of m.
 func NewCorrelator(m *Matcher) *Correlator {
-	return &Correlator{rules: m.rules, hits: map[hitKey]Hit{}}
+	c := &Correlator{rules: m.rules, hits: map[hitKey]Hit{}, joins: newJoinTable(m.rules), joinOnly: map[string]bool{}}
+	for sig := range c.joins.takes {
+		c.joinOnly[sig] = !slices.ContainsFunc(m.rules, func(r *compiledRule) bool {
+			return slices.ContainsFunc(r.members, func(s selector) bool { return s.sig == sig })
+		})
+	}
+	return c
 }
 
 // recordKey identifies a record independently of the file it was read
@@ -64,6 +73,12 @@ func (c *Correlator) Add(h Hit) {
 	k := hitKey{sig: h.Signature, rec: recordOf(&h)}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if _, ok := c.joins.takes[h.Signature]; ok {
+		c.joins.add(&h)
+		if c.joinOnly[h.Signature] {
+			return
+		}
+	}
 	if old, dup := c.hits[k]; dup && compareCite(&old, &h) <= 0 {
 		return
 	}
@@ -84,15 +99,15 @@ func compareHits(a, b *Hit) int {
 // after more Adds.
 func (c *Correlator) Incidents() []Incident {
 	c.mu.Lock()
+	defer c.mu.Unlock()
 	hits := make([]*Hit, 0, len(c.hits))
 	for _, h := range c.hits {
 		hits = append(hits, &h)
 	}
-	c.mu.Unlock()
 	slices.SortFunc(hits, compareHits)
 	var out []Incident
 	for _, r := range c.rules {
-		out = append(out, r.incidents(hits)...)
+		out = append(out, r.incidents(hits, c.joins)...)
 	}
 	rollup(out)
 	slices.SortFunc(out, func(a, b Incident) int {
@@ -105,7 +120,7 @@ func (c *Correlator) Incidents() []Incident {
 // incidents groups the rule's member hits (already in evidence order) by
 // key, splits each group where hits are farther apart than the window, and
 // keeps the clusters whose require is met.
-func (r *compiledRule) incidents(hits []*Hit) []Incident {
+func (r *compiledRule) incidents(hits []*Hit, joins *joinTable) []Incident {
 	groups := map[string][]*Hit{}
 	cancel := map[string][]time.Time{} // unless_seen hits by key, in time order
 	for _, h := range hits {
@@ -124,7 +139,7 @@ func (r *compiledRule) incidents(hits []*Hit) []Incident {
 	for _, gk := range sortedKeys(groups) {
 		for _, cluster := range r.split(groups[gk]) {
 			if r.satisfied(cluster) && !cancelled(cluster, cancel[gk]) {
-				out = append(out, r.build(cluster))
+				out = append(out, r.build(cluster, joins))
 			}
 		}
 	}
@@ -145,12 +160,22 @@ func (s selector) matches(h *Hit) bool {
 		return false
 	}
 	for _, c := range s.where {
-		v := text(h.Fields[c.field])
-		if !slices.ContainsFunc(c.values, func(want string) bool { return strings.EqualFold(want, v) }) {
+		if !c.holds(h) {
+			return false
+		}
+	}
+	for _, c := range s.whereNot {
+		if c.holds(h) {
 			return false
 		}
 	}
 	return true
+}
+
+// holds reports whether the hit's field has one of the values.
+func (c condition) holds(h *Hit) bool {
+	v := text(h.Fields[c.field])
+	return slices.ContainsFunc(c.values, func(want string) bool { return strings.EqualFold(want, v) })
 }
 
 // groupKey compares key values case-insensitively, as Exchange does for
@@ -195,20 +220,32 @@ func (r *compiledRule) satisfied(hits []*Hit) bool {
 	return len(r.anyOf) == 0 || slices.ContainsFunc(r.anyOf, func(s selector) bool { return slices.ContainsFunc(hits, s.matches) })
 }
 
-func (r *compiledRule) build(hits []*Hit) Incident {
+func (r *compiledRule) build(hits []*Hit, joins *joinTable) Incident {
 	inc := Incident{Pattern: r.id, Severity: r.severity, Fields: map[string]any{}}
 	for _, f := range r.fields {
 		if v, ok := f.aggregate(hits); ok {
 			inc.Fields[f.name] = v
 		}
 	}
+	for _, j := range r.joins {
+		if v := joins.values(j, hits); len(v) > 0 {
+			inc.Fields[j.name] = v
+		}
+	}
 	inc.Key = r.keyString(inc.Fields, hits[0])
 	inc.ID = IncidentID(r.id, inc.Key)
 	inc.Count, inc.FirstSeen, inc.LastSeen = countAndSpan(hits, r.distinct)
 	inc.CountUnit = r.unit
+	cited := map[recordKey]bool{}
 	for _, h := range hits {
-		inc.Evidence = append(inc.Evidence, Evidence{File: h.File, Record: h.RecordID, Line: h.Line,
-			Time: h.Time, Signature: h.Signature, Message: h.Message})
+		// One record is one piece of evidence, even when two member
+		// signatures recognise it (a reject seen by its status and by its
+		// custom data).
+		if k := recordOf(h); !cited[k] {
+			cited[k] = true
+			inc.Evidence = append(inc.Evidence, Evidence{File: h.File, Record: h.RecordID, Line: h.Line,
+				Time: h.Time, Signature: h.Signature, Message: h.Message})
+		}
 	}
 	r.renderText(&inc)
 	return inc
@@ -258,7 +295,7 @@ func (r *compiledRule) renderText(inc *Incident) {
 	inc.Remedy = []Step{}
 	for _, s := range r.remedy {
 		// Presence, not truth: a field that was found counts even when it is 0.
-		if s.when != "" && isEmpty(inc.Fields[s.when]) || s.unless != "" && !isEmpty(inc.Fields[s.unless]) {
+		if !s.applies(inc.Fields) {
 			continue
 		}
 		step := renderStep(s, data)
@@ -267,6 +304,22 @@ func (r *compiledRule) renderText(inc *Incident) {
 			inc.Remedy = append(inc.Remedy, step)
 		}
 	}
+}
+
+// applies reports whether every when field is present and every unless
+// field absent.
+func (s compiledStep) applies(fields map[string]any) bool {
+	for _, f := range s.when {
+		if isEmpty(fields[f]) {
+			return false
+		}
+	}
+	for _, f := range s.unless {
+		if !isEmpty(fields[f]) {
+			return false
+		}
+	}
+	return true
 }
 
 // renderStep renders one remedy step. A command whose value a ps* function
@@ -287,9 +340,11 @@ func renderStep(s compiledStep, data map[string]any) Step {
 	if cmd != "" {
 		step.Shell = s.shell
 	}
+	// Side effects belong to a command: a step whose command did not
+	// render (a consumer domain gets no remote domain) has none.
 	if fx := execText(s.sideEffects, data); fx != "" && strings.Contains(strings.ToLower(cmd), "-whatif") {
 		step.SideEffects = fx + " The command carries -WhatIf, so it only shows what it would do: run it again without -WhatIf to make the change."
-	} else if fx != "" {
+	} else if fx != "" && cmd != "" {
 		step.SideEffects = fx
 	}
 	return step

@@ -17,7 +17,8 @@ type compiledExtract struct {
 	exclude *regexp.Regexp
 	filter  string // a placeholder filter chain, e.g. "host|upper"
 	count   bool
-	typ     string // "", "int" or "bytes"
+	typ     string              // "", "int" or "bytes"
+	conv    func(string) string // domain, domain-unicode, address: IDNA forms
 }
 
 var wholeValue = regexp.MustCompile(`(?s)^.*$`)
@@ -70,10 +71,16 @@ func compileExtract(e Extract, known map[string]kind) (compiledExtract, error) {
 	case "", "string":
 	case "int", "bytes":
 		ce.typ = e.Type
+	case "domain":
+		ce.conv = domainASCII
+	case "domain-unicode":
+		ce.conv = domainUnicode
+	case "address":
+		ce.conv = addressASCII
 	default:
-		return ce, fmt.Errorf("type %q: want string, int or bytes", e.Type)
+		return ce, fmt.Errorf("type %q: want string, int, bytes, domain, domain-unicode or address", e.Type)
 	}
-	if ce.count && (ce.typ != "" || ce.split != nil || ce.exclude != nil || ce.filter != "") {
+	if ce.count && (ce.typ != "" || ce.conv != nil || ce.split != nil || ce.exclude != nil || ce.filter != "") {
 		return ce, fmt.Errorf("count gives the number of matches: it takes no type, split, exclude or filter")
 	}
 	return ce, nil
@@ -113,6 +120,11 @@ func (ce compiledExtract) apply(src string) (any, bool) {
 		parts = split
 	}
 	parts = ce.keep(trimNonEmpty(parts))
+	if ce.conv != nil {
+		for i, p := range parts {
+			parts[i] = ce.conv(p)
+		}
+	}
 	if ce.kind() == kindString || ce.kind() == kindList {
 		if len(parts) == 0 {
 			return nil, false

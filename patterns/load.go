@@ -22,9 +22,10 @@ var builtinFS embed.FS
 // catalogFile is the shape of one YAML file. Disable is honoured only in
 // user files: the builtin catalog has no reason to disable itself.
 type catalogFile struct {
-	Signatures []Signature `yaml:"signatures"`
-	Incidents  []Rule      `yaml:"incidents"`
-	Disable    []string    `yaml:"disable"`
+	Signatures []Signature         `yaml:"signatures"`
+	Incidents  []Rule              `yaml:"incidents"`
+	Lists      map[string][]string `yaml:"lists"`
+	Disable    []string            `yaml:"disable"`
 }
 
 // Load returns the builtin catalog merged with the *.yaml and *.yml files of
@@ -62,10 +63,11 @@ type merger struct {
 	rules    map[string]Rule
 	ruleOrd  []string
 	disable  map[string]string // id -> file that disabled it
+	lists    map[string][]string
 }
 
 func newMerger() *merger {
-	return &merger{sigs: map[string]Signature{}, rules: map[string]Rule{}, disable: map[string]string{}}
+	return &merger{sigs: map[string]Signature{}, rules: map[string]Rule{}, disable: map[string]string{}, lists: map[string][]string{}}
 }
 
 // layer reads every YAML file of dir in fsys; label prefixes file names in
@@ -146,6 +148,14 @@ func (m *merger) add(cf catalogFile, file string, seen map[string]string) []erro
 		}
 		m.rules[r.ID] = r
 	}
+	for _, name := range sortedKeys(cf.Lists) {
+		// A later layer replaces a list whole, as it replaces an entry.
+		if err := checkID(seen, "list", name, 0, file); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		m.lists[name] = cf.Lists[name]
+	}
 	for _, id := range cf.Disable {
 		m.disable[id] = file
 	}
@@ -179,7 +189,7 @@ func (m *merger) catalog() (*Catalog, error) {
 		}
 	}
 	errs = append(errs, m.stillUsed()...)
-	cat := &Catalog{}
+	cat := &Catalog{Lists: m.lists}
 	for _, id := range m.sigOrder {
 		if _, off := m.disable[id]; !off {
 			cat.Signatures = append(cat.Signatures, m.sigs[id])

@@ -65,7 +65,9 @@ func TestLoadUserExtension(t *testing.T) {
 	}
 	check(t, "incidents", rules, []string{"ha.lagged-copy-not-lagging@ha-replay-lag.yaml", "ha.lag-disable-pending@ha-replay-lag.yaml", "ha.lag-playdown-low-disk@site.yaml",
 		"mailflow.autoforward-dropped@mailflow-autoforward.yaml", "mailflow.autoforward-rejected-spam-policy@mailflow-autoforward.yaml",
-		"mailflow.transport-rule-reject@mailflow-autoforward.yaml", "mailflow.oof-suppressed@mailflow-autoforward.yaml",
+		"mailflow.transport-rule-reject@mailflow-autoforward.yaml", "mailflow.transport-rule-audit@mailflow-autoforward.yaml",
+		"mailflow.oof-internal-to-external@mailflow-autoforward.yaml", "mailflow.oof-external-to-internal@mailflow-autoforward.yaml",
+		"mailflow.oof-suppressed@mailflow-autoforward.yaml", "mailflow.trace-summary-failed@mailflow-autoforward.yaml",
 		"site.patch-failed@site.yaml"})
 
 	patch := inChannel(rec(7, "2024-03-02T09:30:00Z", "SERVER9.contoso.local", 4131, pos("DB2", "page 1234 unreadable")...), "Application", "MSExchangeRepl")
@@ -193,7 +195,7 @@ incidents:
 		{"count with a type", map[string]string{"f.yaml": sig + "    extract: [{field: c, from: a, count: true, type: int}]\n"},
 			[]string{"f.yaml", "count gives the number of matches"}},
 		{"unknown extract type", map[string]string{"f.yaml": sig + "    extract: [{field: c, from: a, type: kb}]\n"},
-			[]string{"f.yaml", "want string, int or bytes"}},
+			[]string{"f.yaml", "want string, int, bytes, domain"}},
 		{"rejoin of a non-member", map[string]string{"j.yaml": sig + strings.Replace(sig, "signatures:\n  - id: x.sig", "  - id: x.other", 1) +
 			"incidents:" + rule + "    rejoin: [x.other]\n"},
 			[]string{"j.yaml", "rejoin: x.other is not a member"}},

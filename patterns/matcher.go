@@ -57,7 +57,7 @@ func Compile(cat *Catalog) (*Matcher, error) {
 			errs = append(errs, entryErr(r.Origin, "incident", r.ID, errors.New("a signature has the same id")))
 			continue
 		}
-		cr, err := compileRule(r, m.sigs)
+		cr, err := compileRule(r, m.sigs, cat.Lists)
 		if err != nil {
 			errs = append(errs, entryErr(r.Origin, "incident", r.ID, err))
 			continue
@@ -128,11 +128,12 @@ func (m *Matcher) Match(r *Record) []Hit {
 }
 
 // WantsTrace reports whether any trace signature could match a row with
-// this status, so a reader can skip building the record of every other
-// row. A signature that tests only columns wants every row.
-func (m *Matcher) WantsTrace(status string) bool {
+// this status, event and custom data, so a reader can skip building the
+// record of every other row. A signature that tests only columns wants
+// every row.
+func (m *Matcher) WantsTrace(status, event, customData string) bool {
 	for _, s := range m.trace {
-		if len(s.status) == 0 || containsAnyFold(status, s.status) {
+		if (len(s.status) == 0 || containsAnyFold(status, s.status)) && s.wantsEventAndCustom(event, customData) {
 			return true
 		}
 	}

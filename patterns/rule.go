@@ -28,11 +28,14 @@ type compiledRule struct {
 	title    *template.Template
 	explain  *template.Template
 	remedy   []compiledStep
+	joins    []compiledJoin
+	lists    map[string][]string // the catalog's, for the listed function
 }
 
 type selector struct {
-	sig   string
-	where []condition
+	sig      string
+	where    []condition
+	whereNot []condition
 }
 
 type condition struct {
@@ -50,19 +53,19 @@ type fieldRule struct {
 type compiledStep struct {
 	text, command, sideEffects *template.Template
 	shell                      string
-	when, unless               string
+	when, unless               []string
 	rollup                     bool
 }
 
 // reserved are template names the correlator provides besides the fields.
 var reserved = []string{"count", "first_seen", "last_seen", "key", "pattern"}
 
-func compileRule(r Rule, sigs map[string]*compiledSig) (*compiledRule, error) {
-	c := &compiledRule{id: r.ID, sep: r.KeySeparator}
+func compileRule(r Rule, sigs map[string]*compiledSig, lists map[string][]string) (*compiledRule, error) {
+	c := &compiledRule{id: r.ID, sep: r.KeySeparator, lists: lists}
 	if c.sep == "" {
 		c.sep = `\`
 	}
-	steps := []func(Rule, map[string]*compiledSig) error{c.setSeverity, c.setMembers, c.setKey, c.setUnlessRejoin, c.setWindow, c.setCount, c.setFields, c.setTemplates}
+	steps := []func(Rule, map[string]*compiledSig) error{c.setSeverity, c.setMembers, c.setKey, c.setUnlessRejoin, c.setWindow, c.setCount, c.setFields, c.setJoins, c.setTemplates}
 	for _, step := range steps {
 		if err := step(r, sigs); err != nil {
 			return nil, err
@@ -116,6 +119,12 @@ func compileSelector(s Selector, sigs map[string]*compiledSig) (selector, error)
 			return selector{}, fmt.Errorf("signature %s: where %s: the signature has no such field", s.Signature, f)
 		}
 		sel.where = append(sel.where, condition{field: f, values: s.Where[f]})
+	}
+	for _, f := range sortedKeys(s.WhereNot) {
+		if _, ok := sig.produces[f]; !ok {
+			return selector{}, fmt.Errorf("signature %s: where_not %s: the signature has no such field", s.Signature, f)
+		}
+		sel.whereNot = append(sel.whereNot, condition{field: f, values: s.WhereNot[f]})
 	}
 	return sel, nil
 }

@@ -34,6 +34,8 @@ type compiledSig struct {
 	eventID  uint32
 	shape    *compiledShape // set when the event id is unknown
 	status   []string       // lower-cased
+	events   []string       // lower-cased
+	custom   []string       // lower-cased
 	columns  []columnCond
 	fields   []string
 	aliases  map[string][]string // field -> accepted value names, itself first
@@ -80,8 +82,8 @@ func (c *compiledSig) evtxSource(s Signature) error {
 	if s.Channel == "" || s.Provider == "" || s.EventID == nil && s.Shape == nil {
 		return fmt.Errorf("an evtx signature needs channel, provider and event_id, or shape when the id is unknown (matching by event id alone is never safe)")
 	}
-	if len(s.StatusContains) > 0 || len(s.Columns) > 0 {
-		return fmt.Errorf("status_contains and columns apply to trace signatures only")
+	if len(s.StatusContains) > 0 || len(s.Columns) > 0 || len(s.EventIs) > 0 || len(s.CustomDataContains) > 0 {
+		return fmt.Errorf("status_contains, event_is, custom_data_contains and columns apply to trace signatures only")
 	}
 	if s.EventID != nil && s.Shape != nil {
 		return fmt.Errorf("event_id and shape: give one (shape is for an event whose id is unknown)")
@@ -97,11 +99,17 @@ func (c *compiledSig) traceSource(s Signature) error {
 	if s.Channel != "" || s.Provider != "" || s.EventID != nil {
 		return fmt.Errorf("channel, provider and event_id apply to evtx signatures only")
 	}
-	if len(s.StatusContains) == 0 && len(s.Columns) == 0 {
-		return fmt.Errorf("a trace signature needs status_contains or columns")
+	if len(s.StatusContains) == 0 && len(s.Columns) == 0 && len(s.EventIs) == 0 && len(s.CustomDataContains) == 0 {
+		return fmt.Errorf("a trace signature needs status_contains, event_is, custom_data_contains or columns")
 	}
 	for _, sub := range s.StatusContains {
 		c.status = append(c.status, strings.ToLower(sub))
+	}
+	for _, e := range s.EventIs {
+		c.events = append(c.events, strings.ToLower(e))
+	}
+	for _, sub := range s.CustomDataContains {
+		c.custom = append(c.custom, strings.ToLower(sub))
 	}
 	for _, name := range sortedKeys(s.Columns) {
 		re, err := regexp.Compile(s.Columns[name])

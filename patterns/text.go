@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"text/template"
@@ -23,6 +24,10 @@ var funcs = template.FuncMap{
 	"bytes":  formatBytes,
 	"plus":   func(a, b int) int { return a + b },
 	"add":    addSpan,
+	// isotime is a time as cmdlets parse it (-Start, -StartDate);
+	// isotimeAfter is a minute later, for an end that includes the time.
+	"isotime":      func(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05Z") },
+	"isotimeAfter": func(t time.Time) string { return t.UTC().Add(time.Minute).Format("2006-01-02T15:04:05Z") },
 }
 
 // formatBytes writes a byte count the way an admin reads a disk: "7.9 GB",
@@ -71,10 +76,10 @@ func (c *compiledRule) setTemplates(r Rule, _ map[string]*compiledSig) error {
 	if strings.TrimSpace(r.Title) == "" {
 		return fmt.Errorf("title: missing")
 	}
-	if c.title, err = parseText("title", r.Title, zero); err != nil {
+	if c.title, err = c.parseText("title", r.Title, zero); err != nil {
 		return err
 	}
-	if c.explain, err = parseText("explain", r.Explain, zero); err != nil {
+	if c.explain, err = c.parseText("explain", r.Explain, zero); err != nil {
 		return err
 	}
 	for i, s := range r.Remedy {
@@ -91,8 +96,8 @@ func (c *compiledRule) compileStep(i int, s StepSpec, zero map[string]any) (comp
 	var st compiledStep
 	var err error
 	name := fmt.Sprintf("remedy #%d", i+1)
-	for _, f := range []string{s.When, s.Unless} {
-		if _, ok := zero[f]; f != "" && !ok {
+	for _, f := range append(slices.Clone(s.When), s.Unless...) {
+		if _, ok := zero[f]; !ok {
 			return st, fmt.Errorf("%s: when/unless %q is not a field of this incident", name, f)
 		}
 	}
@@ -100,16 +105,16 @@ func (c *compiledRule) compileStep(i int, s StepSpec, zero map[string]any) (comp
 	if s.Rollup && strings.TrimSpace(s.Command) == "" {
 		return st, fmt.Errorf("%s: rollup compares commands, and this step has none", name)
 	}
-	if st.text, err = parseText(name+" text", s.Text, zero); err != nil {
+	if st.text, err = c.parseText(name+" text", s.Text, zero); err != nil {
 		return st, err
 	}
-	if st.command, err = parseText(name+" command", s.Command, zero); err != nil {
+	if st.command, err = c.parseText(name+" command", s.Command, zero); err != nil {
 		return st, err
 	}
 	if err := lintCommand(st.command); err != nil {
 		return st, fmt.Errorf("%s command: %w", name, err)
 	}
-	if st.sideEffects, err = parseText(name+" side_effects", s.SideEffects, zero); err != nil {
+	if st.sideEffects, err = c.parseText(name+" side_effects", s.SideEffects, zero); err != nil {
 		return st, err
 	}
 	trial, err := trialRun(st.command, zero)
@@ -129,8 +134,8 @@ func (c *compiledRule) compileStep(i int, s StepSpec, zero map[string]any) (comp
 // parseText parses a template and runs it once on zero data, so a
 // reference to an unknown field fails at load time, naming the entry,
 // rather than in the middle of a report.
-func parseText(name, src string, zero map[string]any) (*template.Template, error) {
-	t, err := template.New(name).Funcs(funcs).Option("missingkey=error").Parse(src)
+func (c *compiledRule) parseText(name, src string, zero map[string]any) (*template.Template, error) {
+	t, err := template.New(name).Funcs(funcs).Funcs(template.FuncMap{"listed": c.listed}).Option("missingkey=error").Parse(src)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -153,12 +158,29 @@ func trialRun(t *template.Template, zero map[string]any) (string, error) {
 	return b.String(), err
 }
 
+// listed reports whether the catalog's list name holds v, case-insensitively
+// (for domains, in either IDNA form). A list the catalog lacks is an error
+// at load time, since the trial run calls it too.
+func (c *compiledRule) listed(name string, v any) (bool, error) {
+	list, ok := c.lists[name]
+	if !ok {
+		return false, fmt.Errorf("listed: the catalog has no list %q", name)
+	}
+	s := text(v)
+	return slices.ContainsFunc(list, func(item string) bool {
+		return strings.EqualFold(item, s) || strings.EqualFold(domainASCII(item), domainASCII(s))
+	}), nil
+}
+
 // zeroData is template data with every declared field at its zero value:
 // templates test absence with {{if .field}} and never see "<no value>".
 func (c *compiledRule) zeroData() map[string]any {
 	d := map[string]any{"count": 0, "first_seen": time.Time{}, "last_seen": time.Time{}, "key": "", "pattern": c.id}
 	for _, f := range c.fields {
 		d[f.name] = zeroOf(f.kind)
+	}
+	for _, j := range c.joins {
+		d[j.name] = []string{}
 	}
 	return d
 }

@@ -22,8 +22,8 @@ type scanner struct {
 	cor       *patterns.Correlator
 	evtxOpts  evtx.Options
 	traceOpts trace.Options
-	wantRow   func(status string) bool // nil: every row is matched
-	window    window                   // --since/--until
+	wantRow   func(status, event, customData string) bool // nil: every row is matched
+	window    window                                      // --since/--until
 	meter     meter
 }
 
@@ -118,7 +118,7 @@ func (sc *scanner) readTrace(in *input.Input, rec *patterns.Record, o *outcome) 
 	cr := &countingReader{r: r, m: sc.meter}
 	o.trace, o.err = trace.Read(in.Name, cr, sc.traceOpts, func(row *trace.Row) error {
 		o.spans.add(row.Server, row.Time, row.TimeKnown)
-		if sc.wantRow != nil && !sc.wantRow(row.Status) {
+		if sc.wantRow != nil && !sc.wantRow(row.Status, row.Event, row.CustomData) {
 			return nil
 		}
 		traceRecord(row, rec)

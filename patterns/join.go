@@ -1,0 +1,119 @@
+package patterns
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// A join looks across keys: a redirected message keeps its original sender
+// (catalog review R11), so the mailbox that redirected it is not in the
+// dropped row but in the DELIVER row of the same message id. Joined hits
+// are never held whole: the correlator keeps only on-value -> take-values,
+// and at most maxJoinEntries of them, so memory stays bounded however many
+// messages a log delivered. Past the cap a lookup may come back empty, and
+// an empty lookup is always worded as "not found in these logs".
+const maxJoinEntries = 200_000
+
+type compiledJoin struct {
+	name, sig, on, take string
+	except              []string
+}
+
+func (c *compiledRule) setJoins(r Rule, sigs map[string]*compiledSig) error {
+	for _, j := range r.Join {
+		sig := sigs[j.Signature]
+		if sig == nil {
+			return fmt.Errorf("join %s: unknown signature %q", j.Name, j.Signature)
+		}
+		if !placeholderName.MatchString(j.Name) || slices.Contains(reserved, j.Name) ||
+			slices.ContainsFunc(c.fields, func(f fieldRule) bool { return f.name == j.Name }) {
+			return fmt.Errorf("join %s: bad, reserved or duplicate field name", j.Name)
+		}
+		for _, f := range []string{j.On, j.Take} {
+			if sig.produces[f] != kindString || f == "" {
+				return fmt.Errorf("join %s: signature %s has no string field %q", j.Name, j.Signature, f)
+			}
+		}
+		for _, f := range append([]string{j.On}, j.Except...) {
+			if !slices.ContainsFunc(c.members, func(m selector) bool { return sigs[m.sig].produces[f] == kindString }) {
+				return fmt.Errorf("join %s: no member signature has a string field %q", j.Name, f)
+			}
+		}
+		c.joins = append(c.joins, compiledJoin{name: j.Name, sig: j.Signature, on: j.On, take: j.Take, except: j.Except})
+	}
+	return nil
+}
+
+// joinTable holds, per joined signature, on-value -> take-values.
+type joinTable struct {
+	bySig   map[string]map[string][]string
+	entries int
+	// takes lists the (on, take) fields each joined signature feeds.
+	takes map[string][][2]string
+}
+
+func newJoinTable(rules []*compiledRule) *joinTable {
+	t := &joinTable{bySig: map[string]map[string][]string{}, takes: map[string][][2]string{}}
+	for _, r := range rules {
+		for _, j := range r.joins {
+			pair := [2]string{j.on, j.take}
+			if !slices.Contains(t.takes[j.sig], pair) {
+				t.takes[j.sig] = append(t.takes[j.sig], pair)
+			}
+		}
+	}
+	return t
+}
+
+// add records what a joined hit offers; the caller holds the lock.
+func (t *joinTable) add(h *Hit) {
+	for _, p := range t.takes[h.Signature] {
+		on, _ := h.Fields[p[0]].(string)
+		v, _ := h.Fields[p[1]].(string)
+		if on == "" || v == "" {
+			continue
+		}
+		k := h.Signature + "\x00" + p[0] + "\x00" + p[1]
+		m := t.bySig[k]
+		if m == nil {
+			m = map[string][]string{}
+			t.bySig[k] = m
+		}
+		if slices.ContainsFunc(m[on], func(s string) bool { return strings.EqualFold(s, v) }) {
+			continue
+		}
+		if t.entries >= maxJoinEntries {
+			return
+		}
+		t.entries++
+		m[on] = append(m[on], v)
+	}
+}
+
+// values is the join's field for a cluster of hits: sorted, unique.
+func (t *joinTable) values(j compiledJoin, hits []*Hit) []string {
+	m := t.bySig[j.sig+"\x00"+j.on+"\x00"+j.take]
+	var out []string
+	for _, h := range hits {
+		on, _ := h.Fields[j.on].(string)
+		for _, v := range m[on] {
+			if !slices.ContainsFunc(out, func(s string) bool { return strings.EqualFold(s, v) }) && !excepted(j, hits, v) {
+				out = append(out, v)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func excepted(j compiledJoin, hits []*Hit, v string) bool {
+	for _, h := range hits {
+		for _, f := range j.except {
+			if s, _ := h.Fields[f].(string); strings.EqualFold(s, v) {
+				return true
+			}
+		}
+	}
+	return false
+}
