@@ -218,15 +218,7 @@ func TestLoadMissingDir(t *testing.T) {
 }
 
 func TestLoadDisableSignatureWithItsIncident(t *testing.T) {
-	dir := writeDir(t, map[string]string{"off.yaml": "disable: [ha.lag-disable-suppressed, ha.lagged-copy-not-lagging]\n"})
-	cat, err := Load(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := Compile(cat)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := mustLoad(t, map[string]string{"off.yaml": "disable: [ha.lag-disable-suppressed, ha.lagged-copy-not-lagging]\n"})
 	if m.Wants(haChannel, haProvider, 738) || !m.Wants(haChannel, haProvider, 708) {
 		t.Error("738 still wanted, or 708 lost")
 	}
