@@ -241,6 +241,7 @@ func (r *compiledRule) build(hits []*Hit, joins *joinTable) Incident {
 		// One record is one piece of evidence, even when two member
 		// signatures recognise it (a reject seen by its status and by its
 		// custom data).
+		inc.ZoneUnknown = inc.ZoneUnknown || h.ZoneUnknown
 		if k := recordOf(h); !cited[k] {
 			cited[k] = true
 			inc.Evidence = append(inc.Evidence, Evidence{File: h.File, Record: h.RecordID, Line: h.Line,

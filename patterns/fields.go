@@ -177,7 +177,7 @@ func (s *compiledSig) hit(r *Record, base map[string]string, msg string) Hit {
 	s.extract(fields)
 	return Hit{
 		Signature: s.id, Fields: fields, File: r.File, RecordID: r.RecordID, Line: r.Line,
-		Time: r.Time, Computer: r.Computer, Channel: r.Channel, EventID: r.EventID, Message: msg,
+		Time: r.Time, ZoneUnknown: r.ZoneUnknown, Computer: r.Computer, Channel: r.Channel, EventID: r.EventID, Message: msg,
 	}
 }
 

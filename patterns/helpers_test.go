@@ -144,6 +144,20 @@ func r2001(id uint64, at, computer, db string) Record {
 	return rec(id, at, computer, 2001, pos(db, "FastLagPlaydownDesired")...)
 }
 
+// mustLoad compiles the builtin catalog with a user directory of files.
+func mustLoad(t *testing.T, files map[string]string) *Matcher {
+	t.Helper()
+	cat, err := Load(writeDir(t, files))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Compile(cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
 // correlate runs records through m into a fresh Correlator.
 func correlate(m *Matcher, recs ...Record) []Incident {
 	c := NewCorrelator(m)

@@ -57,10 +57,13 @@ type Incident struct {
 	// values of the rule's count_distinct field (messages, for mail flow).
 	Count int `json:"count"`
 	// CountUnit is what Count counts, in the singular: "record", "message".
-	CountUnit   string    `json:"count_unit"`
-	FirstSeen   time.Time `json:"first_seen"`
-	LastSeen    time.Time `json:"last_seen"`
-	Explanation string    `json:"explanation"`
+	CountUnit string    `json:"count_unit"`
+	FirstSeen time.Time `json:"first_seen"`
+	LastSeen  time.Time `json:"last_seen"`
+	// ZoneUnknown says some of the times are local times of an unknown
+	// zone, read as if UTC (catalog review R30): reports label them so.
+	ZoneUnknown bool   `json:"zone_unknown,omitempty"`
+	Explanation string `json:"explanation"`
 	// Remedy lists checks and fixes in the order to try them.
 	Remedy []Step `json:"remedy"`
 	// Evidence is every supporting hit, sorted by time, file, record, line;

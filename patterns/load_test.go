@@ -240,15 +240,7 @@ func TestLoadMissingDir(t *testing.T) {
 }
 
 func TestLoadDisableSignatureWithItsIncident(t *testing.T) {
-	dir := writeDir(t, map[string]string{"off.yaml": "disable: [ha.lag-disable-suppressed, ha.lagged-copy-not-lagging, ha.lag-disable-pending]\n"})
-	cat, err := Load(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := Compile(cat)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := mustLoad(t, map[string]string{"off.yaml": "disable: [ha.lag-disable-suppressed, ha.lagged-copy-not-lagging, ha.lag-disable-pending]\n"})
 	// Every id of the channel stays wanted (the required-range play-down has
 	// none), so ask the matcher itself.
 	r738 := r738(1, "2024-03-01T08:00:00Z", "SERVER3.contoso.local", "DB1", "SERVER3", blocked3)

@@ -274,15 +274,7 @@ func TestAuditRowIsNoReject(t *testing.T) {
 
 // The consumer-domain list is data: a user directory replaces it (R1).
 func TestConsumerDomainListOverride(t *testing.T) {
-	dir := writeDir(t, map[string]string{"lists.yaml": "lists:\n  consumer_mail_domains: [outside.example]\n"})
-	cat, err := Load(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := Compile(cat)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := mustLoad(t, map[string]string{"lists.yaml": "lists:\n  consumer_mail_domains: [outside.example]\n"})
 	recs := []Record{
 		tr(1, "2024-02-03T09:00:00Z", "lee@contoso.com", "lee.home@outside.example", stAF, "<1@c>"),
 		tr(2, "2024-02-03T09:00:00Z", "lee@contoso.com", "lee@gmail.com", stAF, "<2@c>"),

@@ -13,14 +13,15 @@ type Hit struct {
 	Signature string
 	// Fields holds string, int, []string or []int values; absent fields are
 	// missing, never zero.
-	Fields   map[string]any
-	File     string
-	RecordID uint64 // evtx
-	Line     int64  // trace
-	Time     time.Time
-	Computer string
-	Channel  string // with RecordID, EventID and Time, identifies a record seen twice
-	EventID  uint32
+	Fields      map[string]any
+	File        string
+	RecordID    uint64 // evtx
+	Line        int64  // trace
+	Time        time.Time
+	ZoneUnknown bool // Time is local to an unknown zone, read as UTC
+	Computer    string
+	Channel     string // with RecordID, EventID and Time, identifies a record seen twice
+	EventID     uint32
 	// Message is the record's rendered message: its own Message value when it
 	// carried one, else the signature's template filled with the fields.
 	Message string

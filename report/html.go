@@ -36,6 +36,7 @@ func (htmlReporter) Report(w io.Writer, r *Result, o Options) error {
 type htmlPage struct {
 	Started    string
 	Partial    string // why the scan is partial; "" when complete
+	Zone       string // the local-times warning (R30); "" when every time is UTC
 	Tally      string
 	Severities []htmlSeverity
 	Incidents  []htmlIncident
@@ -56,6 +57,7 @@ type htmlIncident struct {
 	Count               int
 	Counted             string // what Count counts: "records", "messages"
 	First, Last         string
+	ZoneUnknown         bool
 	Known               bool
 	Fields              []htmlField
 	Explanation         []string
@@ -99,7 +101,7 @@ type htmlProblem struct{ File, Where, Message string }
 
 func newHTMLPage(r *Result, o Options) htmlPage {
 	s := &r.Summary
-	p := htmlPage{Partial: strings.Join(s.partialReasons(), ", "), Tally: countIncidents(r.Incidents).text()}
+	p := htmlPage{Partial: strings.Join(s.partialReasons(), ", "), Zone: zoneWarning(r.Incidents), Tally: countIncidents(r.Incidents).text()}
 	if !s.Started.IsZero() {
 		p.Started = s.Started.UTC().Format(timeLayout)
 	}
@@ -129,7 +131,7 @@ func newHTMLPage(r *Result, o Options) htmlPage {
 func newHTMLIncident(n int, inc *Incident, o Options) htmlIncident {
 	h := htmlIncident{N: n, Class: severityClass(inc), Severity: strings.ToUpper(Clean(string(inc.Severity), false)),
 		Title: Clean(inc.Title, false), Pattern: Clean(inc.Pattern, false), Key: Clean(inc.Key, false),
-		ID: Clean(inc.ID, false), Count: inc.Count, Counted: countText(inc.Count, inc.CountUnit), Known: inc.Known,
+		ID: Clean(inc.ID, false), Count: inc.Count, Counted: countText(inc.Count, inc.CountUnit), Known: inc.Known, ZoneUnknown: inc.ZoneUnknown,
 		First: inc.FirstSeen.UTC().Format(timeLayout), Last: inc.LastSeen.UTC().Format(timeLayout),
 		Timeline: newTimeline(inc), Total: len(inc.Evidence)}
 	for _, k := range slices.Sorted(maps.Keys(inc.Fields)) {

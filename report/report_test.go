@@ -101,7 +101,7 @@ func sample() *Result {
 			Title: "Automatic forwarding from " + japanese + " to an outside address dropped", Severity: patterns.SeverityLow,
 			Key:    "taro@contoso.co.jp",
 			Fields: map[string]any{"sender": japanese + " <taro@contoso.co.jp>", "recipient": hebrew + " <shalom@example.co.il>", "recipient_domain": "example.co.il"},
-			Count:  1, FirstSeen: at(6, 8, 15), LastSeen: at(6, 8, 15),
+			Count:  1, FirstSeen: at(6, 8, 15), LastSeen: at(6, 8, 15), ZoneUnknown: true,
 			Explanation: "Outbound automatic forwarding is off for this organisation: " + hebrew + ".",
 			Remedy:      []patterns.Step{{Text: "Check the outbound spam policy."}},
 			Evidence:    []patterns.Evidence{{File: "traces/message-trace.csv", Line: 12, Time: at(6, 8, 15), Signature: "mailflow.autoforward", Message: japanese + " → " + hebrew}},
@@ -300,6 +300,23 @@ func TestServersOfIncidents(t *testing.T) {
 	for name, w := range want {
 		if g, ok := got[name]; !ok || !slices.Equal(g, w) {
 			t.Errorf("server %q: incidents %v, want %v", name, g, w)
+		}
+	}
+}
+
+// Local times of an unknown zone are labelled so in every text format,
+// and said before the first incident (R30).
+func TestZoneUnknownLabelled(t *testing.T) {
+	r := sample()
+	for _, f := range []string{"table", "markdown", "html"} {
+		out := render(t, f, r, Options{})
+		w := strings.Index(out, "1 incident has times local to the exporting machine in an unknown zone")
+		first := strings.Index(out, r.Incidents[0].Title)
+		if w < 0 || first >= 0 && w > strings.LastIndex(out, r.Incidents[0].Title) {
+			t.Errorf("%s: the zone warning is missing or comes after the incidents (warning at %d)", f, w)
+		}
+		if !strings.Contains(out, "08:15:00 local, zone unknown") && !strings.Contains(out, "08:15:00 (local, zone unknown)") {
+			t.Errorf("%s: the incident's times are not labelled local, zone unknown", f)
 		}
 	}
 }

@@ -46,7 +46,8 @@ func traceRecord(r *trace.Row, rec *patterns.Record) {
 	cols["status"], cols["response"], cols["message_id"] = r.Status, response, r.MessageID
 	cols["subject"], cols["server"], cols["direction"] = r.Subject, r.Server, r.Direction
 	cols["custom_data"], cols["tenant"] = r.CustomData, tenant
-	*rec = patterns.Record{Source: "trace", File: r.File, Line: r.Line, Time: r.Time, Computer: r.Server, Columns: cols}
+	*rec = patterns.Record{Source: "trace", File: r.File, Line: r.Line, Time: r.Time, ZoneUnknown: r.Zone == trace.ZoneUnknown,
+		Computer: r.Server, Columns: cols}
 }
 
 // snake spells a column name the way the catalog does: "client-ip",

@@ -74,6 +74,8 @@ type reportIncident struct {
 	FirstSeen time.Time      `json:"first_seen"`
 	LastSeen  time.Time      `json:"last_seen"`
 	Evidence  []reportLine   `json:"evidence"`
+	// ZoneUnknown: local times of an unknown zone, read as UTC (R30).
+	ZoneUnknown bool `json:"zone_unknown"`
 }
 
 func loadTraceFacts(t *testing.T) []traceFact {
@@ -177,6 +179,7 @@ func checkTraceIncidents(t *testing.T, f traceFact, rep traceReport) {
 			}
 		}
 		check("count", got.Count, want.Count)
+		check("zone_unknown", got.ZoneUnknown, f.ZoneUnknown)
 		check("first_seen", got.FirstSeen.Format(time.RFC3339Nano), want.FirstSeen)
 		check("last_seen", got.LastSeen.Format(time.RFC3339Nano), want.LastSeen)
 		if want.RecipientDomain != "" {
