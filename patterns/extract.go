@@ -31,12 +31,17 @@ func compileExtract(e Extract, known map[string]kind) (compiledExtract, error) {
 	if k, ok := known[e.From]; !ok || k != kindString {
 		return ce, fmt.Errorf("from %q: not a string field defined before this extract", e.From)
 	}
-	if e.Regex != "" {
-		re, err := regexp.Compile(e.Regex)
-		if err != nil {
-			return ce, fmt.Errorf("bad regex: %w", err)
+	var err error
+	for _, r := range []struct {
+		what, src string
+		dst       **regexp.Regexp
+	}{{"regex", e.Regex, &ce.re}, {"split regex", e.Split, &ce.split}, {"exclude regex", e.Exclude, &ce.exclude}} {
+		if r.src == "" {
+			continue
 		}
-		ce.re = re
+		if *r.dst, err = regexp.Compile(r.src); err != nil {
+			return ce, fmt.Errorf("bad %s: %w", r.what, err)
+		}
 	}
 	if ce.re.NumSubexp() > 0 {
 		ce.group = 1
@@ -46,20 +51,6 @@ func compileExtract(e Extract, known map[string]kind) (compiledExtract, error) {
 	}
 	if ce.group < 0 || ce.group > ce.re.NumSubexp() {
 		return ce, fmt.Errorf("group %d: the regex has %d groups", ce.group, ce.re.NumSubexp())
-	}
-	if e.Split != "" {
-		re, err := regexp.Compile(e.Split)
-		if err != nil {
-			return ce, fmt.Errorf("bad split regex: %w", err)
-		}
-		ce.split = re
-	}
-	if e.Exclude != "" {
-		re, err := regexp.Compile(e.Exclude)
-		if err != nil {
-			return ce, fmt.Errorf("bad exclude regex: %w", err)
-		}
-		ce.exclude = re
 	}
 	if e.Filter != "" {
 		if err := checkFilters(e.Filter); err != nil {
