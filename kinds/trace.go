@@ -28,7 +28,7 @@ func (traceKind) Read(src Source, opts Options, emit func(*patterns.Record)) (St
 		return Stats{}, err
 	}
 	defer r.Close()
-	var want func(status string) bool
+	var want func(status, event, customData string) bool
 	if opts.Prefilter != nil {
 		want = opts.Prefilter.WantsTrace
 	}
@@ -37,7 +37,7 @@ func (traceKind) Read(src Source, opts Options, emit func(*patterns.Record)) (St
 	var rec patterns.Record
 	st, err := trace.Read(src.Name, cr, trace.Options{Location: opts.Location, DateFormat: opts.DateOrder}, func(row *trace.Row) error {
 		servers.Add(row.Server, row.Time, row.TimeKnown)
-		if want != nil && !want(row.Status) {
+		if want != nil && !want(row.Status, row.Event, row.CustomData) {
 			return nil
 		}
 		traceRecord(row, &rec)
@@ -89,7 +89,8 @@ func traceRecord(r *trace.Row, rec *patterns.Record) {
 	cols["status"], cols["response"], cols["message_id"] = r.Status, response, r.MessageID
 	cols["subject"], cols["server"], cols["direction"] = r.Subject, r.Server, r.Direction
 	cols["custom_data"], cols["tenant"] = r.CustomData, tenant
-	*rec = patterns.Record{Source: "trace", File: r.File, Line: r.Line, Time: r.Time, Computer: r.Server, Columns: cols}
+	*rec = patterns.Record{Source: "trace", File: r.File, Line: r.Line, Time: r.Time, ZoneUnknown: r.Zone == trace.ZoneUnknown,
+		Computer: r.Server, Columns: cols}
 }
 
 // snake spells a column name the way the catalog does: "client-ip",

@@ -49,6 +49,17 @@ var haCases = []catalogCase{
 	{"708 LagDisabled is not low disk", "ha.lag-playdown-low-disk", false, []Record{
 		r708(1, "2024-03-02T08:00:00Z", "SERVER3.contoso.local", "DB1", reasonLagDisabled, "LagDisabled")}},
 
+	{"required range by shape", "ha.lag-playdown-required-range", true, []Record{
+		rRange(1, "2024-03-02T08:00:00Z", "SERVER9.contoso.local", 0, "DB2")}},
+	{"six values without a GUID second", "ha.lag-playdown-required-range", false, []Record{
+		rec(1, "2024-03-02T08:00:00Z", "SERVER9.contoso.local", 0, pos("DB2", "x", "1", "2", "3", "4")...)}},
+
+	{"738 alone", "ha.lag-disable-pending", true, []Record{
+		r738(1, "2024-03-01T08:00:00Z", "SERVER3.contoso.local", "DB1", "SERVER3", blocked3)}},
+	{"738 followed by its LagDisabled 708", "ha.lag-disable-pending", false, seedCase()},
+
+	{"required-range event", "ha.lag-playdown-page-patching", true, []Record{
+		rRange(1, "2024-03-02T08:00:00Z", "SERVER9.contoso.local", 0, "DB2")}},
 	{"708 LogsInRequiredRange", "ha.lag-playdown-page-patching", true, []Record{
 		r708(1, "2024-03-02T08:00:00Z", "SERVER9.contoso.local", "DB2", reasonPatching, "LogsInRequiredRange")}},
 	{"708 NotEnoughFreeSpace is not page patching", "ha.lag-playdown-page-patching", false, []Record{
@@ -121,10 +132,12 @@ func TestBuiltinCatalog(t *testing.T) {
 	for _, r := range cat.Incidents {
 		rules = append(rules, r.ID)
 	}
-	check(t, "signatures", sigs, []string{"ha.lag-playdown", "ha.lag-disable-suppressed", "ha.passive-scan-disabled",
+	check(t, "signatures", sigs, []string{"ha.lag-playdown", "ha.lag-disable-suppressed", "ha.lag-playdown-required-range", "ha.passive-scan-disabled",
 		"mailflow.af-dropped-remote-domain", "mailflow.af-rejected-spam-policy", "mailflow.transport-rule-rejected",
-		"mailflow.oof-reply-suppressed"})
-	check(t, "incidents", rules, []string{"ha.lagged-copy-not-lagging", "ha.lag-playdown-low-disk", "ha.lag-playdown-page-patching",
+		"mailflow.transport-rule-rejected-custom", "mailflow.transport-rule-audit-row", "mailflow.message-delivered",
+		"mailflow.oof-reply-suppressed", "mailflow.trace-summary-failed-row"})
+	check(t, "incidents", rules, []string{"ha.lagged-copy-not-lagging", "ha.lag-disable-pending", "ha.lag-playdown-low-disk", "ha.lag-playdown-page-patching",
 		"mailflow.autoforward-dropped", "mailflow.autoforward-rejected-spam-policy", "mailflow.transport-rule-reject",
-		"mailflow.oof-suppressed"})
+		"mailflow.transport-rule-audit", "mailflow.oof-internal-to-external", "mailflow.oof-external-to-internal",
+		"mailflow.oof-suppressed", "mailflow.trace-summary-failed"})
 }
