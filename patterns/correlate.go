@@ -25,9 +25,7 @@ type Correlator struct {
 func NewCorrelator(m *Matcher) *Correlator {
 	c := &Correlator{rules: m.rules, hits: map[hitKey]Hit{}, joins: newJoinTable(m.rules), joinOnly: map[string]bool{}}
 	for sig := range c.joins.takes {
-		c.joinOnly[sig] = !slices.ContainsFunc(m.rules, func(r *compiledRule) bool {
-			return slices.ContainsFunc(r.members, func(s selector) bool { return s.sig == sig })
-		})
+		c.joinOnly[sig] = m.sigs[sig].lookupOnly
 	}
 	return c
 }

@@ -13,7 +13,7 @@ import (
 // and at most maxJoinEntries of them, so memory stays bounded however many
 // messages a log delivered. Past the cap a lookup may come back empty, and
 // an empty lookup is always worded as "not found in these logs".
-const maxJoinEntries = 200_000
+var maxJoinEntries = 200_000 // a variable only so that a test can lower it
 
 type compiledJoin struct {
 	name, sig, on, take string
@@ -45,25 +45,45 @@ func (c *compiledRule) setJoins(r Rule, sigs map[string]*compiledSig) error {
 	return nil
 }
 
-// joinTable holds, per joined signature, on-value -> take-values.
+// joinTable holds, per joined (signature, on, take), a hash of each on-value
+// and the take-values seen with it. On-values are message ids, long and
+// never shown, so they are kept as 64-bit FNV-1a hashes (a collision among
+// 200,000 is about one in ten million); take-values are addresses, shown,
+// and repeated across messages, so they are kept once each.
 type joinTable struct {
-	bySig   map[string]map[string][]string
+	slots   map[joinSlot]int // (sig, on, take) -> index into values
+	bySlot  []map[uint64][]string
+	intern  map[string]string
 	entries int
 	// takes lists the (on, take) fields each joined signature feeds.
 	takes map[string][][2]string
 }
 
+type joinSlot struct{ sig, on, take string }
+
 func newJoinTable(rules []*compiledRule) *joinTable {
-	t := &joinTable{bySig: map[string]map[string][]string{}, takes: map[string][][2]string{}}
+	t := &joinTable{slots: map[joinSlot]int{}, intern: map[string]string{}, takes: map[string][][2]string{}}
 	for _, r := range rules {
 		for _, j := range r.joins {
-			pair := [2]string{j.on, j.take}
-			if !slices.Contains(t.takes[j.sig], pair) {
-				t.takes[j.sig] = append(t.takes[j.sig], pair)
+			slot := joinSlot{j.sig, j.on, j.take}
+			if _, ok := t.slots[slot]; !ok {
+				t.slots[slot] = len(t.bySlot)
+				t.bySlot = append(t.bySlot, map[uint64][]string{})
+				t.takes[j.sig] = append(t.takes[j.sig], [2]string{j.on, j.take})
 			}
 		}
 	}
 	return t
+}
+
+// hashOn is FNV-1a, written out so that hashing a row allocates nothing.
+func hashOn(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return h
 }
 
 // add records what a joined hit offers; the caller holds the lock.
@@ -74,30 +94,38 @@ func (t *joinTable) add(h *Hit) {
 		if on == "" || v == "" {
 			continue
 		}
-		k := h.Signature + "\x00" + p[0] + "\x00" + p[1]
-		m := t.bySig[k]
-		if m == nil {
-			m = map[string][]string{}
-			t.bySig[k] = m
-		}
-		if slices.ContainsFunc(m[on], func(s string) bool { return strings.EqualFold(s, v) }) {
+		m := t.bySlot[t.slots[joinSlot{h.Signature, p[0], p[1]}]]
+		k := hashOn(on)
+		if slices.ContainsFunc(m[k], func(s string) bool { return strings.EqualFold(s, v) }) {
 			continue
 		}
 		if t.entries >= maxJoinEntries {
 			return
 		}
 		t.entries++
-		m[on] = append(m[on], v)
+		if iv, ok := t.intern[v]; ok {
+			v = iv
+		} else {
+			t.intern[v] = v
+		}
+		m[k] = append(m[k], v)
 	}
 }
 
 // values is the join's field for a cluster of hits: sorted, unique.
 func (t *joinTable) values(j compiledJoin, hits []*Hit) []string {
-	m := t.bySig[j.sig+"\x00"+j.on+"\x00"+j.take]
+	slot, ok := t.slots[joinSlot{j.sig, j.on, j.take}]
+	if !ok {
+		return nil
+	}
+	m := t.bySlot[slot]
 	var out []string
 	for _, h := range hits {
 		on, _ := h.Fields[j.on].(string)
-		for _, v := range m[on] {
+		if on == "" {
+			continue
+		}
+		for _, v := range m[hashOn(on)] {
 			if !slices.ContainsFunc(out, func(s string) bool { return strings.EqualFold(s, v) }) && !excepted(j, hits, v) {
 				out = append(out, v)
 			}
