@@ -161,7 +161,7 @@ func column(cols map[string]string, name string) string {
 // hit completes the base fields (normalise, compute, extract) and builds
 // the Hit.
 func (s *compiledSig) hit(r *Record, base map[string]string, msg string) Hit {
-	if msg == "" {
+	if msg == "" && !s.lookupOnly {
 		// Rendered from the raw values, before normalising, so the evidence
 		// shows what the record said.
 		msg = s.render(r, base)

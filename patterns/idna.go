@@ -17,7 +17,7 @@ import (
 
 // domainASCII is the lower-case A-label form of a domain.
 func domainASCII(d string) string {
-	d = strings.TrimSuffix(d, ".")
+	d = strings.TrimRight(d, ".")
 	if a, err := idna.Lookup.ToASCII(d); err == nil && a != "" {
 		return a
 	}
@@ -26,7 +26,7 @@ func domainASCII(d string) string {
 
 // domainUnicode is the lower-case U-label form of a domain.
 func domainUnicode(d string) string {
-	d = strings.TrimSuffix(d, ".")
+	d = strings.TrimRight(d, ".")
 	if u, err := idna.Lookup.ToUnicode(d); err == nil && u != "" {
 		return u
 	}

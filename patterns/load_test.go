@@ -214,6 +214,8 @@ incidents:
 			[]string{"c.yaml", "remedy #1", "without a command"}},
 		{"changing cmdlet without -WhatIf", map[string]string{"c.yaml": sig + "incidents:" + rule + "    remedy: [{text: t, command: \"Get-Mailbox '{{ps .a}}' | Set-Mailbox -HiddenFromAddressListsEnabled $true\", shell: ems, side_effects: x}]\n"},
 			[]string{"c.yaml", "remedy #1", "Set-Mailbox changes state: add -WhatIf"}},
+		{"changing cmdlet behind an if, without -WhatIf", map[string]string{"c.yaml": sig + "incidents:" + rule + "    remedy: [{text: t, command: \"{{if .a}}Remove-InboxRule -Identity '{{ps .a}}'{{end}}\", shell: ems, side_effects: x}]\n"},
+			[]string{"c.yaml", "remedy #1", "Remove-InboxRule changes state: add -WhatIf"}},
 		{"changing cmdlet without side effects", map[string]string{"c.yaml": sig + "incidents:" + rule + "    remedy: [{text: t, command: \"Remove-InboxRule '{{ps .a}}' -WhatIf\", shell: ems}]\n"},
 			[]string{"c.yaml", "remedy #1", "side_effects: missing"}},
 	}

@@ -2,6 +2,7 @@ package patterns
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -318,4 +319,41 @@ func TestIDNAForms(t *testing.T) {
 		check(t, "unicode "+tc.in, domainUnicode(tc.in), tc.unicode)
 		check(t, "address "+tc.in, addressASCII("Lee@"+tc.in), tc.addr)
 	}
+}
+
+// The rows a join reads are not kept as hits, and the join keeps at most
+// maxJoinEntries of them, whatever the log delivered.
+func TestJoinIsBounded(t *testing.T) {
+	defer func(n int) { maxJoinEntries = n }(maxJoinEntries)
+	maxJoinEntries = 1000
+	m := mustBuiltin(t)
+	c := NewCorrelator(m)
+	add := func(r Record) {
+		for _, h := range m.Match(&r) {
+			c.Add(h)
+		}
+	}
+	for i := 0; i < maxJoinEntries+50; i++ {
+		add(tr(int64(i+1), "2024-02-03T09:00:00Z", "ann@contoso.com", "jo@contoso.com", "250 2.0.0 OK",
+			"<"+strconv.Itoa(i)+"@c>", "event", "DELIVER"))
+	}
+	for i, groups := range c.groups {
+		if len(groups) != 0 {
+			t.Errorf("rule %s holds %d keys of delivery rows", c.rules[i].id, len(groups))
+		}
+	}
+	if c.joins.entries != maxJoinEntries {
+		t.Errorf("join holds %d entries, want the cap %d", c.joins.entries, maxJoinEntries)
+	}
+	// An early message still names its mailbox; one past the cap cannot.
+	add(tr(1, "2024-02-03T09:00:01Z", "ann@contoso.com", "jo@partner.example", stRule, "<7@c>"))
+	add(tr(2, "2024-02-03T09:00:01Z", "ann@contoso.com", "kim@partner.example", stRule, "<1040@c>"))
+	got := map[string]any{}
+	for _, inc := range c.Incidents() {
+		got[inc.Fields["recipient"].(string)] = inc.Fields["forwarders"]
+		if !inc.JoinCapped || !strings.Contains(inc.Explanation, "may be incomplete") {
+			t.Errorf("%s: the incident does not say that the join table was full", inc.Key)
+		}
+	}
+	check(t, "forwarders", got, map[string]any{"jo@partner.example": []string{"jo@contoso.com"}, "kim@partner.example": nil})
 }

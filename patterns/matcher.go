@@ -68,7 +68,24 @@ func Compile(cat *Catalog) (*Matcher, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
+	m.markLookupOnly()
 	return m, nil
+}
+
+// markLookupOnly flags the signatures that only joins read.
+func (m *Matcher) markLookupOnly() {
+	joined, member := map[string]bool{}, map[string]bool{}
+	for _, r := range m.rules {
+		for _, j := range r.joins {
+			joined[j.sig] = true
+		}
+		for _, s := range r.members {
+			member[s.sig] = true
+		}
+	}
+	for id, s := range m.sigs {
+		s.lookupOnly = joined[id] && !member[id]
+	}
 }
 
 // entryErr names the file and the entry, so a user with many pattern files

@@ -45,6 +45,9 @@ type compiledSig struct {
 	computed []computedField
 	extracts []compiledExtract
 	produces map[string]kind // every field a hit may carry, for validating rules
+	// lookupOnly: only joins read this signature's hits, and they read
+	// fields, never the evidence message, which is then not rendered.
+	lookupOnly bool
 }
 
 type columnCond struct {

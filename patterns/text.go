@@ -117,18 +117,42 @@ func (c *compiledRule) compileStep(i int, s StepSpec, zero map[string]any) (comp
 	if st.sideEffects, err = c.parseText(name+" side_effects", s.SideEffects, zero); err != nil {
 		return st, err
 	}
-	trial, err := trialRun(st.command, zero)
-	if err != nil {
-		return st, fmt.Errorf("%s command: %w", name, err)
-	}
-	if err := checkShell(s.Shell, strings.TrimSpace(trial) != ""); err != nil {
+	if err := checkShell(s.Shell, strings.TrimSpace(s.Command) != ""); err != nil {
 		return st, fmt.Errorf("%s: %w", name, err)
 	}
-	if err := lintWhatIf(trial, s.SideEffects); err != nil {
-		return st, fmt.Errorf("%s command: %w", name, err)
+	// Two trial runs, with every field empty and with every field set, so
+	// a changing cmdlet behind {{if .field}} or {{if not .field}} is seen.
+	for _, data := range []map[string]any{zero, c.fullData()} {
+		trial, err := trialRun(st.command, data)
+		if err != nil {
+			return st, fmt.Errorf("%s command: %w", name, err)
+		}
+		if err := lintWhatIf(trial, s.SideEffects); err != nil {
+			return st, fmt.Errorf("%s command: %w", name, err)
+		}
 	}
 	st.shell = s.Shell
 	return st, nil
+}
+
+// fullData is template data with every field set (strings "x", lists of
+// one "x", numbers 1), the other arm of every {{if .field}}.
+func (c *compiledRule) fullData() map[string]any {
+	d := c.zeroData()
+	for k, v := range d {
+		switch v.(type) {
+		case string:
+			d[k] = "x"
+		case []string:
+			d[k] = []string{"x"}
+		case int:
+			d[k] = 1
+		case []int:
+			d[k] = []int{1}
+		}
+	}
+	d["first_seen"], d["last_seen"] = time.Unix(0, 0), time.Unix(60, 0)
+	return d
 }
 
 // parseText parses a template and runs it once on zero data, so a
