@@ -37,7 +37,7 @@ type episode struct {
 	joinCapped  bool         // a join saw more values than joinKeysKept
 	head, tail  evidenceHeap // the earliest and the latest EvidenceKept
 	kept        map[uint64]*keptHit
-	hits        int // distinct hits
+	hits        int // distinct records: the evidence total
 }
 
 func newEpisode(r *compiledRule) *episode {

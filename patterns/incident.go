@@ -77,9 +77,9 @@ type Incident struct {
 	Explanation string `json:"explanation"`
 	// Remedy lists checks and fixes in the order to try them.
 	Remedy []Step `json:"remedy"`
-	// EvidenceTotal is the number of supporting hits (distinct signature
-	// and record); Evidence holds all of them, or, when EvidenceTruncated,
-	// the first and the last EvidenceKept in time.
+	// EvidenceTotal is the number of supporting records (a record two
+	// member signatures recognise is one); Evidence holds all of them, or,
+	// when EvidenceTruncated, the first and the last EvidenceKept in time.
 	EvidenceTotal     int  `json:"evidence_total"`
 	EvidenceTruncated bool `json:"evidence_truncated"`
 	// Evidence is the supporting hits, sorted by time, file, record, line;
