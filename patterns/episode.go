@@ -200,6 +200,11 @@ func (e *episode) merge(r *compiledRule, o *episode) {
 		e.keyParts, e.keyAt, e.startRejoin = o.keyParts, o.keyAt, o.startRejoin
 	}
 	e.hits += o.hits
+	for _, sig := range o.sigs {
+		if !slices.Contains(e.sigs, sig) {
+			e.sigs = append(e.sigs, sig)
+		}
+	}
 	for _, k := range slices.Concat(o.head.items, o.tail.items) {
 		e.kept[k.id] = k
 		e.keep(k)
