@@ -171,7 +171,7 @@ func TestIncidentJSON(t *testing.T) {
 	if err := json.Unmarshal(b, &doc); err != nil {
 		t.Fatal(err)
 	}
-	check(t, "keys", sortedKeys(doc), []string{"count", "count_unit", "evidence", "evidence_total", "evidence_truncated",
+	check(t, "keys", sortedKeys(doc), []string{"caveats", "count", "count_unit", "evidence", "evidence_total", "evidence_truncated",
 		"explanation", "fields", "first_seen", "id", "key", "last_seen", "pattern", "problem_id", "remedy", "severity", "title"})
 	check[any](t, "first_seen", doc["first_seen"], "2024-03-01T08:00:00Z")
 	// The ids are a contract too: scripts store them between runs.
