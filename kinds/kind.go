@@ -72,7 +72,7 @@ type ReaderAtCloser interface {
 // match it (patterns.Matcher implements it).
 type Prefilter interface {
 	Wants(channel, provider string, eventID uint32) bool // an event
-	WantsTrace(status string) bool                       // a trace row, by its status
+	WantsTrace(status, event, customData string) bool    // a trace row, by its status, event and custom data
 }
 
 // Options are the same for every input of a scan.

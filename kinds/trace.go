@@ -2,6 +2,7 @@ package kinds
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/extriage/extriage/patterns"
@@ -28,7 +29,7 @@ func (traceKind) Read(src Source, opts Options, emit func(*patterns.Record)) (St
 		return Stats{}, err
 	}
 	defer r.Close()
-	var want func(status string) bool
+	var want func(status, event, customData string) bool
 	if opts.Prefilter != nil {
 		want = opts.Prefilter.WantsTrace
 	}
@@ -37,7 +38,7 @@ func (traceKind) Read(src Source, opts Options, emit func(*patterns.Record)) (St
 	var rec patterns.Record
 	st, err := trace.Read(src.Name, cr, trace.Options{Location: opts.Location, DateFormat: opts.DateOrder}, func(row *trace.Row) error {
 		servers.Add(row.Server, row.Time, row.TimeKnown)
-		if want != nil && !want(row.Status) {
+		if want != nil && !want(row.Status, row.Event, row.CustomData) {
 			return nil
 		}
 		traceRecord(row, &rec)
@@ -73,7 +74,7 @@ func traceRecord(r *trace.Row, rec *patterns.Record) {
 	}
 	clear(cols)
 	for _, f := range r.Extra {
-		cols[snake(f.Name)] = f.Value
+		cols[snakeName(f.Name)] = f.Value
 	}
 	response := r.Status
 	if r.StatusParts.LED != "" {
@@ -89,7 +90,35 @@ func traceRecord(r *trace.Row, rec *patterns.Record) {
 	cols["status"], cols["response"], cols["message_id"] = r.Status, response, r.MessageID
 	cols["subject"], cols["server"], cols["direction"] = r.Subject, r.Server, r.Direction
 	cols["custom_data"], cols["tenant"] = r.CustomData, tenant
-	*rec = patterns.Record{Source: "trace", File: r.File, Line: r.Line, Time: r.Time, Computer: r.Server, Columns: cols}
+	*rec = patterns.Record{Source: "trace", File: r.File, Line: r.Line, Time: r.Time, ZoneUnknown: r.Zone == trace.ZoneUnknown,
+		Computer: r.Server, Columns: cols}
+}
+
+// snakeNames caches snake for the few column names of the inputs: every row
+// of an export repeats them, and spelling them anew for each row cost more
+// than matching it. Past maxSnakeNames distinct names (a hostile header),
+// names are spelled each time, so memory stays bounded.
+var (
+	snakeMu    sync.RWMutex
+	snakeNames = map[string]string{}
+)
+
+const maxSnakeNames = 4096
+
+func snakeName(name string) string {
+	snakeMu.RLock()
+	s, ok := snakeNames[name]
+	snakeMu.RUnlock()
+	if ok {
+		return s
+	}
+	s = snake(name)
+	snakeMu.Lock()
+	if len(snakeNames) < maxSnakeNames {
+		snakeNames[name] = s
+	}
+	snakeMu.Unlock()
+	return s
 }
 
 // snake spells a column name the way the catalog does: "client-ip",

@@ -19,6 +19,11 @@ type Catalog struct {
 	// Version is the hash and count of the files Load read; zero for a
 	// catalog built in code.
 	Version Version `yaml:"-"`
+	// Lists are named lists of values that templates test with
+	// {{if listed "name" .field}} (compared case-insensitively), such as
+	// the consumer mail domains. A user directory's list replaces the
+	// builtin list of the same name whole.
+	Lists map[string][]string `yaml:"lists"`
 }
 
 // Provenance says how well an entry is established: Status is "confirmed"
@@ -62,11 +67,23 @@ type Signature struct {
 	Channel  string  `yaml:"channel"`
 	Provider string  `yaml:"provider"`
 	EventID  *uint32 `yaml:"event_id"` // a pointer so that a missing id is an error, not event 0
+	// Shape stands in for an event id that no public source gives: the
+	// record must then hold exactly Shape.Values values (a Message value
+	// aside) whose fields have the types listed. Channel and provider are
+	// still required.
+	Shape *Shape `yaml:"shape"`
 
 	// Trace conditions: the status column contains any of StatusContains
 	// (case-insensitively) and every column in Columns matches its regex.
 	StatusContains []string          `yaml:"status_contains"`
 	Columns        map[string]string `yaml:"columns"`
+	// EventIs (the event column is one of these, case-insensitively) and
+	// CustomDataContains (the custom data holds one of these) are
+	// conditions like StatusContains, and like it are checked before a
+	// row becomes a record, so a signature for DELIVER rows or for one
+	// custom_data action costs nothing on other rows.
+	EventIs            []string `yaml:"event_is"`
+	CustomDataContains []string `yaml:"custom_data_contains"`
 
 	// Fields names the record's values by position (evtx) or names the
 	// columns to copy (trace).
@@ -91,6 +108,14 @@ type Signature struct {
 	Where `yaml:"-"`
 }
 
+// Shape recognises an event by its values when its id is unknown.
+type Shape struct {
+	// Values is the exact number of values the event has.
+	Values int `yaml:"values"`
+	// Types maps a field to the type its value must have: guid or int.
+	Types map[string]string `yaml:"types"`
+}
+
 // Extract derives one field from another by regular expression.
 type Extract struct {
 	Field string `yaml:"field"`
@@ -104,9 +129,19 @@ type Extract struct {
 	// Split, a regex, splits each captured value into a list of non-empty,
 	// trimmed parts (e.g. '\r?\n' for one entry per line).
 	Split string `yaml:"split"`
-	// Type is "string" (default) or "int"; a value that is not a number is
-	// dropped rather than guessed.
+	// Type is "string" (default), "int", or "bytes": a byte quantity such
+	// as "7.933 GB (8,517,386,240 bytes)" (the exact count wins) or "9500MB",
+	// read as a number of bytes. A value that is not a number is dropped
+	// rather than guessed.
 	Type string `yaml:"type"`
+	// Exclude, a regex, drops the parts it matches (after split).
+	Exclude string `yaml:"exclude"`
+	// Filter is a chain of placeholder filters applied to each part, e.g.
+	// "host|upper" turns SERVER4.contoso.local into SERVER4.
+	Filter string `yaml:"filter"`
+	// Count makes the field the number of matches of the regex, empty
+	// captures included (an int; absent when there is none).
+	Count bool `yaml:"count"`
 }
 
 // Rule turns signature hits into an incident. YAML key: incidents.
@@ -121,6 +156,18 @@ type Rule struct {
 	// Require lists selectors that must each match at least one hit of the
 	// same key within the window.
 	Require []Selector `yaml:"require"`
+	// RequireAny lists selectors of which at least one must match, for a
+	// problem that shows in more than one way (a reject seen by its status
+	// or by its custom data).
+	RequireAny []Selector `yaml:"require_any"`
+	// UnlessSeen lists selectors whose hits cancel the incident: when one of
+	// them, of the same key, comes at or after the incident's first hit,
+	// there is no incident (an early warning whose outcome was logged).
+	UnlessSeen []Selector `yaml:"unless_seen"`
+	// Rejoin lists selectors of events logged once per episode: such a hit
+	// joins the key's previous group however long the gap before it, rather
+	// than starting a new incident.
+	Rejoin []Selector `yaml:"rejoin"`
 	// Key names the fields that identify one incident, e.g. [database, server];
 	// values compare case-insensitively. A hit lacking a key field is ignored.
 	Key          []string `yaml:"key"`
@@ -139,6 +186,11 @@ type Rule struct {
 	Fields    []FieldSpec `yaml:"fields"`
 	Explain   string      `yaml:"explain"` // text/template
 	Remedy    []StepSpec  `yaml:"remedy"`
+	// Join fills list fields from hits of other signatures that share a
+	// value with the incident's own hits, whatever their key: the rows of
+	// the same message id (e.g. the DELIVER row naming the mailbox that
+	// redirected a message).
+	Join []Join `yaml:"join"`
 
 	Where `yaml:"-"`
 }
@@ -149,6 +201,9 @@ type Rule struct {
 type Selector struct {
 	Signature string                `yaml:"signature"`
 	Where     map[string]StringList `yaml:"where"`
+	// WhereNot excludes hits whose field has one of the values (an absent
+	// field has none of them).
+	WhereNot map[string]StringList `yaml:"where_not"`
 }
 
 // FieldSpec declares one output field of an incident and how the values of
@@ -168,11 +223,34 @@ type FieldSpec struct {
 // StepSpec is one remedy step: text and an optional command, both
 // text/templates. When/Unless name a field that must be non-empty/empty for
 // the step to appear; a step that renders empty is dropped.
+//
+// Shell (ems, exo or both) is required with a command. A command whose
+// cmdlet changes state (New-, Set-, Add-, Remove-, ...) must carry -WhatIf
+// and a SideEffects text (a template) saying what else the change affects.
 type StepSpec struct {
-	Text    string `yaml:"text"`
-	Command string `yaml:"command"`
-	When    string `yaml:"when"`
-	Unless  string `yaml:"unless"`
+	Text        string `yaml:"text"`
+	Command     string `yaml:"command"`
+	Shell       string `yaml:"shell"`
+	SideEffects string `yaml:"side_effects"`
+	// When and Unless: every field of When must be present, every field
+	// of Unless absent (one name or a list).
+	When   StringList `yaml:"when"`
+	Unless StringList `yaml:"unless"`
+	// Rollup: when this step's command is the same in several incidents of
+	// one scan, each says so and names the others (one command, N fixes).
+	Rollup bool `yaml:"rollup"`
+}
+
+// Join names a list field of an incident filled from another signature's
+// hits: the Take values of every hit of Signature whose On field equals the
+// On field of one of the incident's hits, less the values any of the
+// incident's hits has in an Except field (compared case-insensitively).
+type Join struct {
+	Name      string   `yaml:"name"`
+	Signature string   `yaml:"signature"`
+	On        string   `yaml:"on"`
+	Take      string   `yaml:"take"`
+	Except    []string `yaml:"except"`
 }
 
 // StringList is a list of strings that YAML may also give as one scalar.

@@ -66,12 +66,14 @@ func TestBuiltinCatalog(t *testing.T) {
 	for _, r := range cat.Incidents {
 		rules = append(rules, r.ID)
 	}
-	check(t, "signatures", sigs, []string{"ha.lag-playdown", "ha.lag-disable-suppressed", "ha.passive-scan-disabled",
+	check(t, "signatures", sigs, []string{"ha.lag-playdown", "ha.lag-disable-suppressed", "ha.lag-playdown-required-range", "ha.passive-scan-disabled",
 		"mailflow.af-dropped-remote-domain", "mailflow.af-rejected-spam-policy", "mailflow.transport-rule-rejected",
-		"mailflow.oof-reply-suppressed"})
-	check(t, "incidents", rules, []string{"ha.lagged-copy-not-lagging", "ha.lag-playdown-low-disk", "ha.lag-playdown-page-patching",
+		"mailflow.transport-rule-rejected-custom", "mailflow.transport-rule-audit-row", "mailflow.message-delivered",
+		"mailflow.oof-reply-suppressed", "mailflow.trace-summary-failed-row"})
+	check(t, "incidents", rules, []string{"ha.lagged-copy-not-lagging", "ha.lag-disable-pending", "ha.lag-playdown-low-disk", "ha.lag-playdown-page-patching",
 		"mailflow.autoforward-dropped", "mailflow.autoforward-rejected-spam-policy", "mailflow.transport-rule-reject",
-		"mailflow.oof-suppressed"})
+		"mailflow.transport-rule-audit", "mailflow.oof-internal-to-external", "mailflow.oof-external-to-internal",
+		"mailflow.oof-suppressed", "mailflow.trace-summary-failed"})
 }
 
 // userSig is a signature that is not built in, with its tests beside it.
@@ -156,7 +158,8 @@ func TestRunUserTests(t *testing.T) {
 `}, map[string][]string{"typo": {"user.bad-blok: the catalog has no signature or incident of this id"},
 			"half a record": {"record 1 (line", "an evtx record needs channel, provider and event_id"}}, nil, 0},
 		{"builtin overridden", map[string]string{"ha.yaml": strings.Replace(userSig, "user.bad-block", "ha.lag-playdown-page-patching", 1)},
-			nil, map[string]string{"708 LogsInRequiredRange": "replaced by the definition in", "708 NotEnoughFreeSpace is not page patching": "replaced by the definition in"}, 2},
+			nil, map[string]string{"708 LogsInRequiredRange": "replaced by the definition in", "708 NotEnoughFreeSpace is not page patching": "replaced by the definition in",
+				"required-range event": "replaced by the definition in", "708 NotEnoughFreeSpace is not page patching (review)": "replaced by the definition in"}, 2},
 		{"fixture file without a reader", map[string]string{"disk.yaml": userSig, "disk.tests.yaml": userTests + `
   - name: from a file
     pattern: user.disk

@@ -3,6 +3,7 @@ package patterns
 import (
 	"cmp"
 	"slices"
+	"strings"
 )
 
 // Combine merges the incidents of separate scans (of other servers' logs,
@@ -19,9 +20,17 @@ import (
 // back into the types the rule gives them. An incident whose pattern m
 // does not have is kept as it is. The result is in the correlator's order.
 //
+// An incident whose first record is a rejoin record (Rejoins) continues
+// the previous incident of its problem however long the gap, as in one
+// scan. Joined fields are united; zone_unknown and join_capped carry over.
+// Remedy steps that share one command across incidents (rollup) are told
+// so again across the combined incidents.
+//
 // Only incidents can be combined: records of one scan that met no rule's
 // require alone (a 738 without its 708) are in no report, so they cannot
-// join the incident another scan found. Recounting is exact for records; for a count_distinct rule it is the
+// join the incident another scan found, and an unless_seen record of one
+// scan cannot cancel an incident of another. Recounting is exact for
+// records; for a count_distinct rule it is the
 // size of the rule's union of that field (message_ids for mail flow), and
 // otherwise the sum of the counts less the records both sides kept as
 // evidence. So when both sides were truncated and saw the same records in
@@ -54,15 +63,18 @@ func (m *Matcher) Combine(incs []Incident) []Incident {
 		slices.SortStableFunc(group, func(a, b Incident) int { return a.FirstSeen.Compare(b.FirstSeen) })
 		cur := group[0]
 		for _, next := range group[1:] {
-			if r.window > 0 && next.FirstSeen.Sub(cur.LastSeen) > r.window {
+			if r.window > 0 && next.FirstSeen.Sub(cur.LastSeen) > r.window && !next.Rejoins {
+				r.renderText(&cur)
 				out = append(out, cur)
 				cur = next
 				continue
 			}
 			cur = r.combine(cur, next)
 		}
+		r.renderText(&cur)
 		out = append(out, cur)
 	}
+	rollup(out)
 	sortIncidents(out)
 	return out
 }
@@ -85,19 +97,27 @@ func (r *compiledRule) combine(a, b Incident) Incident {
 			inc.Fields[f.name] = v
 		}
 	}
+	for _, j := range r.joins {
+		if v := unionFold(strs(a.Fields[j.name]), strs(b.Fields[j.name])); len(v) > 0 {
+			inc.Fields[j.name] = v
+		}
+	}
+	inc.ZoneUnknown = a.ZoneUnknown || b.ZoneUnknown
+	inc.JoinCapped = a.JoinCapped || b.JoinCapped
+	inc.Rejoins = a.Rejoins // a starts no later than b
 	inc.FirstSeen = minTime(a.FirstSeen, b.FirstSeen)
 	inc.LastSeen = maxTime(a.LastSeen, b.LastSeen)
 	inc.ProblemID = ProblemID(r.id, inc.Key)
 	inc.ID = EpisodeID(r.id, inc.Key, inc.FirstSeen)
-	evidence, sharedCites, sharedRecords := unite(a.Evidence, b.Evidence)
+	evidence, shared := unite(a.Evidence, b.Evidence)
 	whole := !a.EvidenceTruncated && !b.EvidenceTruncated
 	inc.Evidence, inc.EvidenceTotal = evidence, len(evidence)
 	if !whole {
 		// What was not kept cannot be compared: shared records are those
 		// both kept.
-		inc.EvidenceTotal = a.EvidenceTotal + b.EvidenceTotal - sharedCites
+		inc.EvidenceTotal = a.EvidenceTotal + b.EvidenceTotal - shared
 	}
-	inc.Count = r.recount(inc, whole, a.Count+b.Count-sharedRecords)
+	inc.Count = r.recount(inc, whole, a.Count+b.Count-shared)
 	inc.Evidence = keepEnds(evidence)
 	inc.EvidenceTruncated = len(inc.Evidence) < inc.EvidenceTotal
 	inc.Caveats = slices.Clone(a.Caveats) // what either side's basis rests on
@@ -106,8 +126,20 @@ func (r *compiledRule) combine(a, b Incident) Incident {
 			inc.Caveats = append(inc.Caveats, c)
 		}
 	}
-	r.renderText(&inc)
 	return inc
+}
+
+// unionFold is the sorted union of a and b, values that differ only in
+// case once (the spelling of a wins), as a join gives them.
+func unionFold(a, b []string) []string {
+	var out []string
+	for _, v := range slices.Concat(a, b) {
+		if !slices.ContainsFunc(out, func(s string) bool { return strings.EqualFold(s, v) }) {
+			out = append(out, v)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // keepEnds keeps the first and the last EvidenceKept of evidence, as an
@@ -177,30 +209,19 @@ func recordOfEvidence(e *Evidence) recordKey {
 }
 
 // unite merges two evidence lists in evidence order, one entry per record
-// and signature, and says how many entries and how many records both
-// cited.
-func unite(a, b []Evidence) ([]Evidence, int, int) {
-	type citeKey struct {
-		sig string
-		rec recordKey
-	}
-	best := map[citeKey]Evidence{}
-	inA := map[recordKey]bool{}
+// (an incident cites a record once, whichever member signatures
+// recognised it), and says how many records both cited.
+func unite(a, b []Evidence) ([]Evidence, int) {
+	best := map[recordKey]Evidence{}
 	for _, e := range a {
-		best[citeKey{e.Signature, recordOfEvidence(&e)}] = e
-		inA[recordOfEvidence(&e)] = true
+		best[recordOfEvidence(&e)] = e
 	}
-	shared := map[recordKey]bool{}
-	sharedCites := 0
+	shared := 0
 	for _, e := range b {
-		rec := recordOfEvidence(&e)
-		if inA[rec] {
-			shared[rec] = true
-		}
-		k := citeKey{e.Signature, rec}
+		k := recordOfEvidence(&e)
 		old, dup := best[k]
 		if dup {
-			sharedCites++
+			shared++
 		}
 		if dup && compareEvidenceCite(&old, &e) <= 0 {
 			continue
@@ -212,11 +233,12 @@ func unite(a, b []Evidence) ([]Evidence, int, int) {
 		out = append(out, e)
 	}
 	slices.SortFunc(out, compareEvidence)
-	return out, sharedCites, len(shared)
+	return out, shared
 }
 
 func compareEvidenceCite(a, b *Evidence) int {
-	return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Record, b.Record), cmp.Compare(a.Line, b.Line))
+	return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Record, b.Record), cmp.Compare(a.Line, b.Line),
+		cmp.Compare(a.Signature, b.Signature))
 }
 
 // normalise gives the fields of an incident read from JSON the types the
@@ -225,6 +247,11 @@ func (r *compiledRule) normalise(inc *Incident) {
 	for _, f := range r.fields {
 		if v, ok := inc.Fields[f.name]; ok {
 			inc.Fields[f.name] = fromJSON(v, f.kind)
+		}
+	}
+	for _, j := range r.joins {
+		if v, ok := inc.Fields[j.name]; ok {
+			inc.Fields[j.name] = fromJSON(v, kindString)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package patterns
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"reflect"
 	"testing"
 	"time"
@@ -34,10 +35,27 @@ func TestCombineHalves(t *testing.T) {
 		at := start.Add(time.Duration(i) * time.Second).Format(time.RFC3339)
 		many = append(many, tr(int64(i+1), at, lee, home, stAF, fmt.Sprintf("<%d@t>", i)))
 	}
+	// R11 in two scans: each half's dropped copy names its forwarder from
+	// its own DELIVER row; combined, both forwarders. The times of the
+	// second half are local to an unknown zone.
+	joined := mailflowShapes()[1].recs
+	var joinedLater []Record
+	for _, r := range joined {
+		r.Line += 100
+		r.Time = r.Time.Add(time.Hour)
+		r.ZoneUnknown = true
+		r.Columns = maps.Clone(r.Columns)
+		r.Columns["message_id"] = "<in2@partner.example>"
+		if r.Columns["recipient"] == "lee@contoso.com" {
+			r.Columns["recipient"] = "ann@contoso.com"
+		}
+		joinedLater = append(joinedLater, r)
+	}
 	tests := []struct {
 		name string
 		a, b []Record
 	}{
+		{"joined values from both halves", joined, joinedLater},
 		// Each half holds a 708 LagDisabled, so each is an incident alone.
 		{"evtx split by time", append(ha[:3:3], later...), ha[3:]},
 		{"the same records in both halves", ha, ha[2:]},
@@ -55,6 +73,11 @@ func TestCombineHalves(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			whole := correlate(m, append(append([]Record{}, tt.a...), tt.b...)...)
 			got := m.Combine(append(viaJSON(t, correlate(m, tt.a...)), viaJSON(t, correlate(m, tt.b...))...))
+			if tt.name == "joined values from both halves" {
+				inc := only(t, whole, "mailflow.autoforward-dropped")
+				check(t, "forwarders", strs(inc.Fields["forwarders"]), []string{"ann@contoso.com", "lee@contoso.com"})
+				check(t, "zone_unknown", inc.ZoneUnknown, true)
+			}
 			if !reflect.DeepEqual(got, whole) {
 				t.Errorf("combined:\n%s\none scan:\n%s", dump(t, got), dump(t, whole))
 			}

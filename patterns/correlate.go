@@ -19,18 +19,25 @@ type Correlator struct {
 	rules  []*compiledRule
 	mu     sync.Mutex
 	groups []map[string]*group // per rule, by group key
+	joins  *joinTable
 }
 
 // group holds the episodes of one key of one rule, sorted by time. They
 // are more than the rule's window apart; a hit that falls between two
-// within the window joins them.
+// within the window joins them. Rejoin and unless_seen act on these
+// episodes only when incidents are asked for, so that the result does not
+// depend on the order in which hits arrived.
 type group struct {
 	episodes []*episode
+	// cancelSeen and lastCancel: the latest unless_seen hit of the key,
+	// which cancels every incident of the key that starts at or before it.
+	cancelSeen bool
+	lastCancel time.Time
 }
 
 // NewCorrelator returns a Correlator for the incident rules of m.
 func NewCorrelator(m *Matcher) *Correlator {
-	c := &Correlator{rules: m.rules, groups: make([]map[string]*group, len(m.rules))}
+	c := &Correlator{rules: m.rules, groups: make([]map[string]*group, len(m.rules)), joins: newJoinTable(m.rules)}
 	for i := range c.groups {
 		c.groups[i] = map[string]*group{}
 	}
@@ -48,11 +55,6 @@ type recordKey struct {
 	file              string // trace rows only: a row has no id of its own
 	line              int64
 	message           string // only when the record has neither id nor line
-}
-
-type hitKey struct {
-	sig string
-	rec recordKey
 }
 
 // recordOf identifies the record behind a hit, so that one event read from
@@ -78,35 +80,50 @@ func recordOf(h *Hit) recordKey {
 	return k
 }
 
-// Add records a hit in the incidents of every rule it is a member of. A
-// duplicate of a hit already held (same record, same signature) counts
-// once; of the two, the one with the smaller file, record and line is
-// cited, so the evidence does not depend on the order in which concurrent
-// readers finished.
+// Add records a hit in the incidents of every rule it is a member of, in
+// the cancellations of every rule whose unless_seen it matches, and in the
+// join table when a join reads its signature. A duplicate of a hit already
+// held (same record, same signature) counts once; of the two, the one with
+// the smaller file, record and line is cited, so the evidence does not
+// depend on the order in which concurrent readers finished.
 func (c *Correlator) Add(h Hit) {
 	// Membership and keys need no lock: work out of it what can be.
 	type place struct {
-		rule int
-		key  string
+		rule           int
+		key            string
+		member, cancel bool
 	}
 	var places []place
 	for i, r := range c.rules {
-		if !r.isMember(&h) {
+		member, cancel := r.isMember(&h), r.cancels(&h)
+		if !member && !cancel {
 			continue
 		}
 		if gk, ok := r.groupKey(&h); ok {
-			places = append(places, place{i, gk})
+			places = append(places, place{i, gk, member, cancel})
 		}
+	}
+	_, joined := c.joins.takes[h.Signature]
+	if len(places) == 0 && !joined {
+		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if joined {
+		c.joins.add(&h)
+	}
 	for _, p := range places {
 		g := c.groups[p.rule][p.key]
 		if g == nil {
 			g = &group{}
 			c.groups[p.rule][p.key] = g
 		}
-		g.add(c.rules[p.rule], &h)
+		if p.cancel && (!g.cancelSeen || h.Time.After(g.lastCancel)) {
+			g.cancelSeen, g.lastCancel = true, h.Time
+		}
+		if p.member {
+			g.add(c.rules[p.rule], &h)
+		}
 	}
 }
 
@@ -142,6 +159,30 @@ func (g *group) add(r *compiledRule, h *Hit) {
 	e.add(r, h)
 }
 
+// incidents are the group's episodes as the rule reports them: an episode
+// whose earliest hit is a rejoin hit is not an episode of its own but
+// continues the one before it (an event logged once per episode says
+// nothing by the silence before it), and an unless_seen hit at or after an
+// incident's first hit cancels it. The stored episodes are not changed,
+// so more hits may still arrive.
+func (g *group) incidents(r *compiledRule) []*episode {
+	var out []*episode
+	owned := false // whether out's last episode is a copy made here
+	for _, e := range g.episodes {
+		if len(out) == 0 || !e.startRejoin {
+			out, owned = append(out, e), false
+			continue
+		}
+		if !owned {
+			out[len(out)-1], owned = out[len(out)-1].copy(r), true
+		}
+		out[len(out)-1].merge(r, e)
+	}
+	return slices.DeleteFunc(out, func(e *episode) bool {
+		return !e.satisfied(r) || g.cancelSeen && !g.lastCancel.Before(e.first)
+	})
+}
+
 func compareCite(a, b *Hit) int {
 	return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.RecordID, b.RecordID), cmp.Compare(a.Line, b.Line))
 }
@@ -155,15 +196,22 @@ func (c *Correlator) Incidents() []Incident {
 	var out []Incident
 	for i, r := range c.rules {
 		for _, gk := range sortedKeys(c.groups[i]) {
-			for _, e := range c.groups[i][gk].episodes {
-				if e.satisfied() {
-					out = append(out, r.build(e))
-				}
+			for _, e := range c.groups[i][gk].incidents(r) {
+				out = append(out, r.build(e, c.joins))
 			}
 		}
 	}
+	rollup(out)
 	sortIncidents(out)
 	return out
+}
+
+func (r *compiledRule) cancels(h *Hit) bool {
+	return slices.ContainsFunc(r.unless, func(s selector) bool { return s.matches(h) })
+}
+
+func (r *compiledRule) rejoins(h *Hit) bool {
+	return slices.ContainsFunc(r.rejoin, func(s selector) bool { return s.matches(h) })
 }
 
 func (r *compiledRule) isMember(h *Hit) bool {
@@ -175,12 +223,22 @@ func (s selector) matches(h *Hit) bool {
 		return false
 	}
 	for _, c := range s.where {
-		v := text(h.Fields[c.field])
-		if !slices.ContainsFunc(c.values, func(want string) bool { return strings.EqualFold(want, v) }) {
+		if !c.holds(h) {
+			return false
+		}
+	}
+	for _, c := range s.whereNot {
+		if c.holds(h) {
 			return false
 		}
 	}
 	return true
+}
+
+// holds reports whether the hit's field has one of the values.
+func (c condition) holds(h *Hit) bool {
+	v := text(h.Fields[c.field])
+	return slices.ContainsFunc(c.values, func(want string) bool { return strings.EqualFold(want, v) })
 }
 
 // groupKey compares key values case-insensitively, as Exchange does for
@@ -197,11 +255,16 @@ func (r *compiledRule) groupKey(h *Hit) (string, bool) {
 	return strings.Join(parts, "\x00"), true
 }
 
-func (r *compiledRule) build(e *episode) Incident {
+func (r *compiledRule) build(e *episode, joins *joinTable) Incident {
 	inc := Incident{Pattern: r.id, Severity: r.severity, Fields: map[string]any{}}
 	for i := range r.fields {
 		if v, ok := e.fields[i].result(&r.fields[i]); ok {
 			inc.Fields[r.fields[i].name] = v
+		}
+	}
+	for i, j := range r.joins {
+		if v := joins.values(j, &e.joins[i]); len(v) > 0 {
+			inc.Fields[j.name] = v
 		}
 	}
 	inc.Key = r.keyString(inc.Fields, e.keyParts)
@@ -209,9 +272,12 @@ func (r *compiledRule) build(e *episode) Incident {
 	inc.ProblemID = ProblemID(r.id, inc.Key)
 	inc.ID = EpisodeID(r.id, inc.Key, inc.FirstSeen)
 	inc.CountUnit = r.unit
+	inc.ZoneUnknown = e.zoneUnknown
 	inc.Evidence = e.evidence()
 	inc.EvidenceTotal = e.hits
 	inc.EvidenceTruncated = len(inc.Evidence) < e.hits
+	inc.Rejoins = e.startRejoin
+	inc.JoinCapped = len(r.joins) > 0 && (e.joinCapped || joins.full)
 	r.renderText(&inc)
 	inc.Caveats = r.caveats(e.sigs, r.sigs)
 	return inc
@@ -246,19 +312,40 @@ func (r *compiledRule) renderText(inc *Incident) {
 		data[k] = v
 	}
 	data["count"], data["first_seen"], data["last_seen"], data["key"] = inc.Count, inc.FirstSeen, inc.LastSeen, inc.Key
+	data["pattern"] = r.id
 	inc.Title = execText(r.title, data)
 	inc.Explanation = execText(r.explain, data)
+	if inc.JoinCapped {
+		inc.Explanation = strings.TrimSpace(inc.Explanation + " " + joinCappedNote())
+	}
 	inc.Remedy = []Step{}
 	for _, s := range r.remedy {
 		// Presence, not truth: a field that was found counts even when it is 0.
-		if s.when != "" && isEmpty(inc.Fields[s.when]) || s.unless != "" && !isEmpty(inc.Fields[s.unless]) {
+		if !s.applies(inc.Fields) {
 			continue
 		}
 		step := renderStep(s, data)
+		step.rollup = s.rollup && step.Command != ""
 		if step.Text != "" || step.Command != "" {
 			inc.Remedy = append(inc.Remedy, step)
 		}
 	}
+}
+
+// applies reports whether every when field is present and every unless
+// field absent.
+func (s compiledStep) applies(fields map[string]any) bool {
+	for _, f := range s.when {
+		if isEmpty(fields[f]) {
+			return false
+		}
+	}
+	for _, f := range s.unless {
+		if !isEmpty(fields[f]) {
+			return false
+		}
+	}
+	return true
 }
 
 // renderStep renders one remedy step. A command whose value a ps* function
@@ -276,5 +363,56 @@ func renderStep(s compiledStep, data map[string]any) Step {
 		cmd = "(template error: " + err.Error() + ")"
 	}
 	step.Command = cmd
+	if cmd != "" {
+		step.Shell = s.shell
+	}
+	// Side effects belong to a command: a step whose command did not
+	// render (a consumer domain gets no remote domain) has none.
+	if fx := execText(s.sideEffects, data); fx != "" && strings.Contains(strings.ToLower(cmd), "-whatif") {
+		step.SideEffects = fx + " The command carries -WhatIf, so it only shows what it would do: run it again without -WhatIf to make the change."
+	} else if fx != "" && cmd != "" {
+		step.SideEffects = fx
+	}
 	return step
+}
+
+// rollupListed caps the keys a roll-up line names; the count is always exact.
+const rollupListed = 10
+
+// rollup tells each incident whose rollup step has the same command as
+// other incidents' that one command fixes them all: five lagged copies held
+// back by the same Blocked server are one Set-MailboxServer, not five.
+func rollup(incs []Incident) {
+	type ref struct{ inc, step int }
+	byCmd := map[string][]ref{}
+	for i := range incs {
+		for j, s := range incs[i].Remedy {
+			if s.rollup {
+				byCmd[s.Command] = append(byCmd[s.Command], ref{i, j})
+			}
+		}
+	}
+	for _, refs := range byCmd {
+		var keys []string
+		seen := map[int]bool{}
+		for _, r := range refs {
+			if !seen[r.inc] {
+				seen[r.inc] = true
+				keys = append(keys, incs[r.inc].Key)
+			}
+		}
+		if len(seen) < 2 {
+			continue
+		}
+		slices.Sort(keys)
+		listed := englishList(keys)
+		if len(keys) > rollupListed {
+			listed = strings.Join(keys[:rollupListed], ", ") + fmt.Sprintf(" and %d more", len(keys)-rollupListed)
+		}
+		for _, r := range refs {
+			s := &incs[r.inc].Remedy[r.step]
+			s.Text = strings.TrimSpace(fmt.Sprintf("%s This one command fixes %d incidents of this scan (%s): run it once.",
+				s.Text, len(seen), listed))
+		}
+	}
 }

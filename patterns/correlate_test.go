@@ -17,19 +17,29 @@ func TestWindowSplit(t *testing.T) {
 		recs []Record
 		want []string // key, count, first_seen per incident
 	}{
-		{"two play-downs 4 days apart are two incidents", []Record{
-			r708(1, "2024-03-01T08:00:00Z", host, "DB1", reasonLagDisabled, "LagDisabled"),
-			r708(2, "2024-03-05T08:00:00Z", host, "DB1", reasonLagDisabled, "LagDisabled"),
+		{"two low-disk play-downs 4 days apart are two incidents", []Record{
+			r708(1, "2024-03-01T08:00:00Z", host, "DB1", reasonLowDisk, "NotEnoughFreeSpace"),
+			r708(2, "2024-03-05T08:00:00Z", host, "DB1", reasonLowDisk, "NotEnoughFreeSpace"),
 		}, []string{`DB1\SERVER3 1 2024-03-01T08:00:00Z`, `DB1\SERVER3 1 2024-03-05T08:00:00Z`}},
+		// R27/F5: a LagDisabled 708 is logged once per episode (again after
+		// a restart), so a later one joins the episode: rejoin.
+		{"a LagDisabled 708 ten days later joins its episode", []Record{
+			r708(1, "2024-03-01T08:00:00Z", host, "DB1", reasonLagDisabled, "LagDisabled"),
+			r708(2, "2024-03-11T08:00:00Z", host, "DB1", reasonLagDisabled, "LagDisabled"),
+		}, []string{`DB1\SERVER3 2 2024-03-01T08:00:00Z`}},
 		{"a chain of hits each within 48h stays one incident", []Record{
 			r738(1, "2024-03-01T08:00:00Z", host, "DB1", "SERVER3", blocked3),
 			r708(2, "2024-03-02T20:00:00Z", host, "DB1", reasonLagDisabled, "LagDisabled"),
 			r708(3, "2024-03-04T19:00:00Z", host, "DB1", reasonLagDisabled, "LagDisabled"),
 		}, []string{`DB1\SERVER3 3 2024-03-01T08:00:00Z`}},
-		{"a 738 older than the window does not support a later 708", []Record{
+		{"a 708 after a restart links the earlier 738 episode", []Record{
 			r738(1, "2024-03-01T08:00:00Z", host, "DB1", "SERVER3", blocked3),
 			r708(2, "2024-03-04T08:00:00Z", host, "DB1", reasonLagDisabled, "LagDisabled"),
-		}, []string{`DB1\SERVER3 1 2024-03-04T08:00:00Z`}},
+		}, []string{`DB1\SERVER3 2 2024-03-01T08:00:00Z`}},
+		{"a low-disk 708 does not rejoin: the 738 stays a warning of its own", []Record{
+			r738(1, "2024-03-01T08:00:00Z", host, "DB1", "SERVER3", blocked3),
+			r708(2, "2024-03-04T08:00:00Z", host, "DB1", reasonLowDisk, "NotEnoughFreeSpace"),
+		}, []string{`DB1\SERVER3 1 2024-03-01T08:00:00Z`, `DB1\SERVER3 1 2024-03-04T08:00:00Z`}},
 		{"exactly the window apart is still one incident", []Record{
 			r708(1, "2024-03-01T08:00:00Z", host, "DB1", reasonLagDisabled, "LagDisabled"),
 			r708(2, "2024-03-03T08:00:00Z", host, "DB1", reasonLagDisabled, "LagDisabled"),
@@ -40,7 +50,7 @@ func TestWindowSplit(t *testing.T) {
 			var got []string
 			for _, inc := range correlate(mustBuiltin(t), tc.recs...) {
 				got = append(got, fmt.Sprintf("%s %d %s", inc.Key, inc.Count, inc.FirstSeen.Format("2006-01-02T15:04:05Z07:00")))
-				if _, ok := inc.Fields["availability_count"]; ok && inc.FirstSeen.Equal(ts("2024-03-04T08:00:00Z")) {
+				if _, ok := inc.Fields["availability_count"]; ok && inc.Pattern == "ha.lag-playdown-low-disk" {
 					t.Errorf("fields from the 738 outside the window leaked in: %v", inc.Fields)
 				}
 			}
@@ -162,7 +172,7 @@ func TestIncidentJSON(t *testing.T) {
 	if err := json.Unmarshal(b, &doc); err != nil {
 		t.Fatal(err)
 	}
-	check(t, "keys", sortedKeys(doc), []string{"count", "count_unit", "evidence", "evidence_total", "evidence_truncated",
+	check(t, "keys", sortedKeys(doc), []string{"caveats", "count", "count_unit", "evidence", "evidence_total", "evidence_truncated",
 		"explanation", "fields", "first_seen", "id", "key", "last_seen", "pattern", "problem_id", "remedy", "severity", "title"})
 	check[any](t, "first_seen", doc["first_seen"], "2024-03-01T08:00:00Z")
 	// The ids are a contract too: scripts store them between runs.
@@ -172,15 +182,20 @@ func TestIncidentJSON(t *testing.T) {
 	check[any](t, "evidence_truncated", doc["evidence_truncated"], false)
 	ev := doc["evidence"].([]any)[0].(map[string]any)
 	check(t, "evidence keys", sortedKeys(ev), []string{"file", "message", "record", "signature", "time"})
-	step := doc["remedy"].([]any)[2].(map[string]any)
+	step := doc["remedy"].([]any)[4].(map[string]any)
 	check[any](t, "step", step, map[string]any{
-		"text":    step["text"],
-		"command": "Set-MailboxServer -Identity 'SERVER4' -DatabaseCopyAutoActivationPolicy Unrestricted",
+		"text":         step["text"],
+		"command":      "Set-MailboxServer -Identity 'SERVER4' -DatabaseCopyAutoActivationPolicy Unrestricted -WhatIf",
+		"shell":        "ems",
+		"side_effects": step["side_effects"],
 	})
+	if fx, _ := step["side_effects"].(string); !strings.Contains(fx, "without -WhatIf to make the change") {
+		t.Errorf("side_effects %q does not say how to make the change", fx)
+	}
 	fields := doc["fields"].(map[string]any)
 	check[any](t, "int field", fields["availability_count"], float64(2))
-	if !slices.Equal(sortedKeys(fields), []string{"availability_count", "availability_counts_seen", "blocked_servers",
-		"database", "detailed_errors", "expected_availability_count", "reason_code", "server"}) {
+	if !slices.Equal(sortedKeys(fields), []string{"availability_count", "availability_counts_seen", "blocked_count", "blocked_servers",
+		"database", "detailed_errors", "expected_availability_count", "reason_code", "server", "suppression_reason", "suppression_window"}) {
 		t.Errorf("fields %v", sortedKeys(fields))
 	}
 }

@@ -30,7 +30,11 @@ type Reads struct {
 	EventID        *uint32           `json:"event_id,omitempty"`
 	StatusContains []string          `json:"status_contains,omitempty"`
 	Columns        map[string]string `json:"columns,omitempty"`
-	Signatures     []string          `json:"signatures,omitempty"`
+	EventIs        []string          `json:"event_is,omitempty"`
+	// ShapeValues is the number of values of an evtx event recognised by
+	// its shape, its id being unknown.
+	ShapeValues int      `json:"shape_values,omitempty"`
+	Signatures  []string `json:"signatures,omitempty"`
 }
 
 // String says what an entry reads in one line.
@@ -42,6 +46,16 @@ func (r Reads) String() string {
 		return strings.Join(r.Signatures, ", ")
 	}
 	var parts []string
+	if r.ShapeValues > 0 {
+		parts = append(parts, fmt.Sprintf("%s / %s / an event of %d values (by shape)", r.Channel, r.Provider, r.ShapeValues))
+	}
+	if len(r.EventIs) > 0 {
+		var evs []string
+		for _, e := range r.EventIs {
+			evs = append(evs, cmp.Or(e, "(empty)"))
+		}
+		parts = append(parts, "event is "+strings.Join(evs, " or "))
+	}
 	if len(r.StatusContains) > 0 {
 		parts = append(parts, "status contains "+strings.Join(r.StatusContains, " or "))
 	}
@@ -59,13 +73,17 @@ func Entries(cat *Catalog) []Entry {
 	for _, s := range cat.Signatures {
 		src := cmp.Or(s.Source, "evtx")
 		sources[s.ID] = src
+		reads := Reads{Channel: s.Channel, Provider: s.Provider, EventID: s.EventID, StatusContains: s.StatusContains,
+			Columns: s.Columns, EventIs: s.EventIs}
+		if s.Shape != nil {
+			reads.ShapeValues = s.Shape.Values
+		}
 		out = append(out, Entry{ID: s.ID, Kind: "signature", Source: src, Status: s.Status,
-			References: refs(s.References), File: s.Origin, Line: s.Line,
-			Reads: Reads{Channel: s.Channel, Provider: s.Provider, EventID: s.EventID, StatusContains: s.StatusContains, Columns: s.Columns}})
+			References: refs(s.References), File: s.Origin, Line: s.Line, Reads: reads})
 	}
 	for _, r := range cat.Incidents {
 		var sigs, srcs []string
-		for _, sel := range slices.Concat(r.Require, r.Signatures) {
+		for _, sel := range slices.Concat(r.Require, r.RequireAny, r.Signatures) {
 			sigs = append(sigs, sel.String())
 			if src := sources[sel.Signature]; src != "" && !slices.Contains(srcs, src) {
 				srcs = append(srcs, src)

@@ -18,7 +18,9 @@ const EvidenceKept = 1000
 // within the rule's window of each other. It holds exact counts, the
 // aggregated fields and at most 2*EvidenceKept evidence records; what it
 // keeps per further hit is two 64-bit hashes (for counting each record
-// once), never the hit.
+// once) and, for a rule with joins, at most joinKeysKept hashed join
+// values, never the hit. A record that two member signatures recognise is
+// one piece of evidence; both hits feed the fields.
 type episode struct {
 	first, last time.Time
 	records     hashSet       // every record, flagged with the signatures that hit it: duplicates count once
@@ -27,16 +29,22 @@ type episode struct {
 	required    []bool        // which of the rule's require selectors a hit met
 	fields      []accumulator // one per rule field
 	keyParts    []string      // key values of the earliest hit, for the key text
-	keyAt       hitOrder
+	keyAt       hitOrder      // the earliest hit, in evidence order
+	startRejoin bool          // whether that hit is a rejoin hit
+	anyMet      bool          // a require_any selector matched
+	zoneUnknown bool          // some time is local to an unknown zone, read as UTC
+	joins       []joinKeys
+	joinCapped  bool         // a join saw more values than joinKeysKept
 	head, tail  evidenceHeap // the earliest and the latest EvidenceKept
 	kept        map[uint64]*keptHit
-	hits        int      // distinct hits
+	hits        int      // distinct records: the evidence total
 	sigs        []string // the signatures that supplied a hit, for caveats; at most the rule's members
 }
 
 func newEpisode(r *compiledRule) *episode {
 	e := &episode{kept: map[uint64]*keptHit{},
-		required: make([]bool, len(r.require)), fields: make([]accumulator, len(r.fields))}
+		required: make([]bool, len(r.require)), fields: make([]accumulator, len(r.fields)),
+		joins: make([]joinKeys, len(r.joins))}
 	e.head.later = true // a max-heap: its top is the latest of the earliest, the next to give way
 	return e
 }
@@ -44,12 +52,27 @@ func newEpisode(r *compiledRule) *episode {
 // add takes a hit of this episode's key that lies within its window.
 func (e *episode) add(r *compiledRule, h *Hit) {
 	rec := recordOf(h)
-	id := hashHit(h.Signature, rec)
-	if e.seenBefore(r, h.Signature, rec, id) {
+	id := hashHit("", rec)
+	newSig, newRec := e.mark(r, h.Signature, rec, id)
+	if !newSig {
+		e.recite(id, h)
+		return
+	}
+	e.aggregate(r, h, rec)
+	if !newRec {
 		e.recite(id, h)
 		return
 	}
 	e.hits++
+	k := &keptHit{id: id, ev: Evidence{File: h.File, Record: h.RecordID, Line: h.Line, Time: h.Time,
+		Signature: h.Signature, Message: h.Message}}
+	e.kept[id] = k
+	e.keep(k)
+}
+
+// aggregate takes a hit's contribution to everything but the evidence:
+// span, requirements, fields, the key and the join values.
+func (e *episode) aggregate(r *compiledRule, h *Hit, rec recordKey) {
 	if !slices.Contains(e.sigs, h.Signature) {
 		e.sigs = append(e.sigs, h.Signature)
 	}
@@ -60,14 +83,19 @@ func (e *episode) add(r *compiledRule, h *Hit) {
 			e.distinct.set(hashHit("", rec), 1)
 		}
 	}
-	if e.hits == 1 || h.Time.Before(e.first) {
+	if e.keyParts == nil || h.Time.Before(e.first) {
 		e.first = h.Time
 	}
-	if e.hits == 1 || h.Time.After(e.last) {
+	if e.keyParts == nil || h.Time.After(e.last) {
 		e.last = h.Time
 	}
 	for i, req := range r.require {
 		e.required[i] = e.required[i] || req.matches(h)
+	}
+	e.anyMet = e.anyMet || slices.ContainsFunc(r.anyOf, func(s selector) bool { return s.matches(h) })
+	e.zoneUnknown = e.zoneUnknown || h.ZoneUnknown
+	for i := range r.joins {
+		e.joinCapped = e.joins[i].add(&r.joins[i], h) || e.joinCapped
 	}
 	at := orderOf(h)
 	for i := range r.fields {
@@ -78,22 +106,20 @@ func (e *episode) add(r *compiledRule, h *Hit) {
 		for i, k := range r.key {
 			e.keyParts[i] = strings.Clone(text(h.Fields[k]))
 		}
+		e.startRejoin = r.rejoins(h)
 	}
-	k := &keptHit{id: id, ev: Evidence{File: h.File, Record: h.RecordID, Line: h.Line, Time: h.Time,
-		Signature: h.Signature, Message: h.Message}}
-	e.kept[id] = k
-	e.keep(k)
 }
 
-// seenBefore records that sig hit rec and reports whether it had already.
-func (e *episode) seenBefore(r *compiledRule, sig string, rec recordKey, id uint64) bool {
+// mark records that sig hit the record rec (whose hash is id) and reports
+// whether that signature and whether that record are new to the episode.
+func (e *episode) mark(r *compiledRule, sig string, rec recordKey, id uint64) (newSig, newRec bool) {
 	if bit := r.sigBit(sig); bit != 0 {
-		_, had := e.records.set(hashHit("", rec), bit)
-		return had
+		member, had := e.records.set(id, bit)
+		return !had, !member
 	}
-	e.records.set(hashHit("", rec), 0)
-	_, had := e.extra.set(id, 1)
-	return had
+	member, _ := e.records.set(id, 0)
+	_, had := e.extra.set(hashHit(sig, rec), 1)
+	return !had, !member
 }
 
 // count is what the incident's Count says: distinct records, or distinct
@@ -105,8 +131,9 @@ func (e *episode) count(r *compiledRule) int {
 	return e.records.len()
 }
 
-// recite handles a hit seen before (the same log read twice): of the two
-// copies, the one with the smaller file, record and line is cited, so the
+// recite handles a hit of a record seen before (the same log read twice,
+// or a second signature that recognises the record): of the two, the one
+// with the smaller file, record, line and signature is cited, so the
 // evidence does not depend on the order in which readers finished.
 func (e *episode) recite(id uint64, h *Hit) {
 	k := e.kept[id]
@@ -114,8 +141,9 @@ func (e *episode) recite(id uint64, h *Hit) {
 		return
 	}
 	old := Hit{File: k.ev.File, RecordID: k.ev.Record, Line: k.ev.Line}
-	if compareCite(h, &old) < 0 {
+	if cmp.Or(compareCite(h, &old), cmp.Compare(h.Signature, k.ev.Signature)) < 0 {
 		k.ev.File, k.ev.Record, k.ev.Line = h.File, h.RecordID, h.Line
+		k.ev.Signature, k.ev.Message = h.Signature, h.Message
 	}
 }
 
@@ -145,10 +173,20 @@ func (e *episode) keep(k *keptHit) {
 }
 
 // merge takes in o, an episode of the same key that a new hit joined to
-// this one. Their hits are disjoint: a record's copies share its time and
-// so its episode.
+// this one, or that a rejoin hit continues. Their records are disjoint: a
+// record's copies share its time and so its episode. e may be empty (a
+// copy in the making).
 func (e *episode) merge(r *compiledRule, o *episode) {
+	if e.keyParts == nil {
+		e.first, e.last = o.first, o.last
+	}
 	e.first, e.last = minTime(e.first, o.first), maxTime(e.last, o.last)
+	e.anyMet = e.anyMet || o.anyMet
+	e.zoneUnknown = e.zoneUnknown || o.zoneUnknown
+	for i := range e.joins {
+		e.joinCapped = e.joins[i].merge(&o.joins[i]) || e.joinCapped
+	}
+	e.joinCapped = e.joinCapped || o.joinCapped
 	e.records.union(&o.records)
 	e.extra.union(&o.extra)
 	e.distinct.union(&o.distinct)
@@ -158,18 +196,33 @@ func (e *episode) merge(r *compiledRule, o *episode) {
 	for i := range e.fields {
 		e.fields[i].merge(&r.fields[i], &o.fields[i])
 	}
-	if o.keyAt.compare(e.keyAt) < 0 {
-		e.keyParts, e.keyAt = o.keyParts, o.keyAt
+	if e.keyParts == nil || o.keyAt.compare(e.keyAt) < 0 {
+		e.keyParts, e.keyAt, e.startRejoin = o.keyParts, o.keyAt, o.startRejoin
 	}
 	e.hits += o.hits
+	for _, sig := range o.sigs {
+		if !slices.Contains(e.sigs, sig) {
+			e.sigs = append(e.sigs, sig)
+		}
+	}
 	for _, k := range slices.Concat(o.head.items, o.tail.items) {
 		e.kept[k.id] = k
 		e.keep(k)
 	}
 }
 
-func (e *episode) satisfied() bool {
-	return !slices.Contains(e.required, false)
+// copy is a new episode with o's hits, for a merge that must leave o as
+// it is.
+func (o *episode) copy(r *compiledRule) *episode {
+	e := newEpisode(r)
+	e.merge(r, o)
+	return e
+}
+
+// satisfied: every require selector and, if the rule has require_any, one
+// of those matched.
+func (e *episode) satisfied(r *compiledRule) bool {
+	return !slices.Contains(e.required, false) && (len(r.anyOf) == 0 || e.anyMet)
 }
 
 // evidence is what the episode kept, in evidence order.

@@ -11,12 +11,12 @@ import (
 )
 
 // Two episodes of one problem are two incidents with two ids and one
-// problem id.
+// problem id. (Low-disk play-downs: a LagDisabled 708 would rejoin.)
 func TestEpisodeIDs(t *testing.T) {
 	const host = "SERVER3.contoso.local"
 	incs := correlate(mustBuiltin(t),
-		r708(1, "2024-03-01T08:00:00Z", host, "DB1", reasonLagDisabled, "LagDisabled"),
-		r708(2, "2024-03-05T08:00:00Z", host, "DB1", reasonLagDisabled, "LagDisabled"))
+		r708(1, "2024-03-01T08:00:00Z", host, "DB1", reasonLowDisk, "NotEnoughFreeSpace"),
+		r708(2, "2024-03-05T08:00:00Z", host, "DB1", reasonLowDisk, "NotEnoughFreeSpace"))
 	if len(incs) != 2 {
 		t.Fatalf("%d incidents, want 2 episodes", len(incs))
 	}
@@ -30,7 +30,9 @@ func TestEpisodeIDs(t *testing.T) {
 
 // orderCases are record sets whose incidents must not depend on the order
 // the records arrive in: episodes joined by a late record, duplicates from
-// a second copy of the log, fields taken first, latest and as a union.
+// a second copy of the log, fields taken first, latest and as a union, a
+// LagDisabled 708 that rejoins its episode days later and cancels the
+// pending warning (chain), values joined from another row (join).
 func orderCases() map[string][]Record {
 	const host = "SERVER3.contoso.local"
 	chain := []Record{
@@ -46,7 +48,10 @@ func orderCases() map[string][]Record {
 		r.File = "a-copy.evtx"
 		twice = append(twice, r)
 	}
-	return map[string][]Record{"chain": chain, "twice": twice, "seed": seedCase()}
+	// R11: the forwarder comes from the DELIVER row of the same message,
+	// which may arrive before or after the dropped row.
+	join := mailflowShapes()[1].recs
+	return map[string][]Record{"chain": chain, "twice": twice, "seed": seedCase(), "join": join}
 }
 
 func TestCorrelateOrderIndependent(t *testing.T) {

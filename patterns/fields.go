@@ -1,6 +1,7 @@
 package patterns
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -20,10 +21,10 @@ func (s *compiledSig) matchEvtx(r *Record) (Hit, bool) {
 	if !ok {
 		base, ok = s.byPosition(r.Values)
 	}
-	if !ok && msg != "" && s.msgRe != nil {
+	if !ok && msg != "" && s.msgRe != nil && s.shape == nil {
 		base, ok = s.msgRe.extract(msg)
 	}
-	if !ok {
+	if !ok || s.shape != nil && !s.shape.fits(r.Values, base) {
 		return Hit{}, false
 	}
 	return s.hit(r, base, msg), true
@@ -85,6 +86,9 @@ func (s *compiledSig) matchTrace(r *Record, status string) (Hit, bool) {
 	if len(s.status) > 0 && !containsAny(status, s.status) {
 		return Hit{}, false
 	}
+	if !s.wantsEventAndCustom(column(r.Columns, "event"), column(r.Columns, "custom_data")) {
+		return Hit{}, false
+	}
 	for _, c := range s.columns {
 		if !c.re.MatchString(column(r.Columns, c.name)) {
 			return Hit{}, false
@@ -100,6 +104,14 @@ func (s *compiledSig) matchTrace(r *Record, status string) (Hit, bool) {
 		}
 	}
 	return s.hit(r, base, ""), true
+}
+
+// wantsEventAndCustom checks event_is and custom_data_contains.
+func (s *compiledSig) wantsEventAndCustom(event, custom string) bool {
+	if len(s.events) > 0 && !slices.ContainsFunc(s.events, func(e string) bool { return strings.EqualFold(e, event) }) {
+		return false
+	}
+	return len(s.custom) == 0 || containsAnyFold(custom, s.custom)
 }
 
 // containsAnyFold is containsAny for a status not yet lower-cased: it
@@ -149,7 +161,7 @@ func column(cols map[string]string, name string) string {
 // hit completes the base fields (normalise, compute, extract) and builds
 // the Hit.
 func (s *compiledSig) hit(r *Record, base map[string]string, msg string) Hit {
-	if msg == "" {
+	if msg == "" && !s.lookupOnly {
 		// Rendered from the raw values, before normalising, so the evidence
 		// shows what the record said.
 		msg = s.render(r, base)
@@ -165,7 +177,7 @@ func (s *compiledSig) hit(r *Record, base map[string]string, msg string) Hit {
 	s.extract(fields)
 	return Hit{
 		Signature: s.id, Fields: fields, File: r.File, RecordID: r.RecordID, Line: r.Line,
-		Time: r.Time, Computer: r.Computer, Channel: r.Channel, EventID: r.EventID, Message: msg,
+		Time: r.Time, ZoneUnknown: r.ZoneUnknown, Computer: r.Computer, Channel: r.Channel, EventID: r.EventID, Message: msg,
 	}
 }
 

@@ -55,3 +55,29 @@ func (s *hashSet) union(o *hashSet) {
 }
 
 func (s *hashSet) len() int { return s.n }
+
+// has reports whether h is a member.
+func (s *hashSet) has(h uint64) bool {
+	if h == 0 {
+		h = 1
+	}
+	if len(s.keys) == 0 {
+		return false
+	}
+	mask := uint64(len(s.keys) - 1)
+	for i := h & mask; s.keys[i] != 0; i = (i + 1) & mask {
+		if s.keys[i] == h {
+			return true
+		}
+	}
+	return false
+}
+
+// each calls f with every member (a member stored for 0 comes back as 1).
+func (s *hashSet) each(f func(uint64)) {
+	for _, k := range s.keys {
+		if k != 0 {
+			f(k)
+		}
+	}
+}

@@ -61,18 +61,28 @@ type Incident struct {
 	// values of the rule's count_distinct field (messages, for mail flow).
 	Count int `json:"count"`
 	// CountUnit is what Count counts, in the singular: "record", "message".
-	CountUnit   string    `json:"count_unit"`
-	FirstSeen   time.Time `json:"first_seen"`
-	LastSeen    time.Time `json:"last_seen"`
-	Explanation string    `json:"explanation"`
+	CountUnit string    `json:"count_unit"`
+	FirstSeen time.Time `json:"first_seen"`
+	LastSeen  time.Time `json:"last_seen"`
+	// ZoneUnknown says some of the times are local times of an unknown
+	// zone, read as if UTC (catalog review R30): reports label them so.
+	ZoneUnknown bool `json:"zone_unknown,omitempty"`
+	// JoinCapped says a join's values may be incomplete: the incident or
+	// the join table reached its cap; the explanation says which.
+	JoinCapped bool `json:"join_capped,omitempty"`
+	// Rejoins says the incident's earliest record is one logged once per
+	// episode (the rule's rejoin): a combined report joins it to the
+	// previous incident of its problem however long the gap.
+	Rejoins     bool   `json:"rejoins,omitempty"`
+	Explanation string `json:"explanation"`
 	// Remedy lists checks and fixes in the order to try them.
 	Remedy []Step `json:"remedy"`
 	// Caveats say what part of the incident's basis the catalog marks
 	// unconfirmed; a reader should weigh the incident accordingly.
 	Caveats []string `json:"caveats,omitempty"`
-	// EvidenceTotal is the number of supporting hits (distinct signature
-	// and record); Evidence holds all of them, or, when EvidenceTruncated,
-	// the first and the last EvidenceKept in time.
+	// EvidenceTotal is the number of supporting records (a record two
+	// member signatures recognise is one); Evidence holds all of them, or,
+	// when EvidenceTruncated, the first and the last EvidenceKept in time.
 	EvidenceTotal     int  `json:"evidence_total"`
 	EvidenceTruncated bool `json:"evidence_truncated"`
 	// Evidence is the supporting hits, sorted by time, file, record, line;
@@ -85,6 +95,13 @@ type Incident struct {
 type Step struct {
 	Text    string `json:"text"`
 	Command string `json:"command,omitempty"`
+	// Shell is where Command runs: "ems" (Exchange Management Shell), "exo"
+	// (Exchange Online PowerShell) or "both"; ShellName says it in words.
+	Shell string `json:"shell,omitempty"`
+	// SideEffects says what a command that changes state also changes, and
+	// that its -WhatIf must be removed to make the change.
+	SideEffects string `json:"side_effects,omitempty"`
+	rollup      bool   // the rule asked to tell incidents sharing this command
 }
 
 // Evidence cites one record that supports an incident.

@@ -37,8 +37,11 @@ func Lint(cat *Catalog, results []CaseResult, mine func(Where) bool) ([]Warning,
 	}
 	used := map[string]bool{}
 	for _, r := range cat.Incidents {
-		for _, sel := range slices.Concat(r.Require, r.Signatures) {
+		for _, sel := range slices.Concat(r.Require, r.Signatures, r.RequireAny, r.UnlessSeen, r.Rejoin) {
 			used[sel.Signature] = true
+		}
+		for _, j := range r.Join {
+			used[j.Signature] = true
 		}
 	}
 	for _, s := range cat.Signatures {
@@ -117,7 +120,7 @@ func (r *compiledRule) templateFields() []string {
 		}
 	}
 	for _, s := range r.remedy {
-		names = append(names, s.when, s.unless)
+		names = append(names, slices.Concat(s.when, s.unless)...)
 	}
 	var out []string
 	for _, n := range names {

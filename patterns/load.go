@@ -23,10 +23,11 @@ var builtinFS embed.FS
 // catalogFile is the shape of one YAML file. Disable is honoured only in
 // user files: the builtin catalog has no reason to disable itself.
 type catalogFile struct {
-	Signatures []Signature `yaml:"signatures"`
-	Incidents  []Rule      `yaml:"incidents"`
-	Disable    []string    `yaml:"disable"`
-	Tests      []TestCase  `yaml:"tests"`
+	Signatures []Signature         `yaml:"signatures"`
+	Incidents  []Rule              `yaml:"incidents"`
+	Lists      map[string][]string `yaml:"lists"`
+	Disable    []string            `yaml:"disable"`
+	Tests      []TestCase          `yaml:"tests"`
 }
 
 // Load returns the builtin catalog merged with the *.yaml and *.yml files of
@@ -66,10 +67,11 @@ type merger struct {
 	disable  map[string]string // id -> file that disabled it
 	tests    []TestCase
 	files    []PatternFile // every file read, for the catalog's Version
+	lists    map[string][]string
 }
 
 func newMerger() *merger {
-	return &merger{sigs: map[string]Signature{}, rules: map[string]Rule{}, disable: map[string]string{}}
+	return &merger{sigs: map[string]Signature{}, rules: map[string]Rule{}, disable: map[string]string{}, lists: map[string][]string{}}
 }
 
 // layer reads every YAML file of dir in fsys; label prefixes file names in
@@ -214,6 +216,14 @@ func (m *merger) add(cf catalogFile, file string, seen map[string]string) []erro
 		}
 		m.rules[r.ID] = r
 	}
+	for _, name := range sortedKeys(cf.Lists) {
+		// A later layer replaces a list whole, as it replaces an entry.
+		if err := checkID(seen, "list", name, 0, Where{Origin: file}); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		m.lists[name] = cf.Lists[name]
+	}
 	for _, id := range cf.Disable {
 		m.disable[id] = file
 	}
@@ -252,7 +262,7 @@ func (m *merger) catalog() (*Catalog, error) {
 		}
 	}
 	errs = append(errs, m.stillUsed()...)
-	cat := &Catalog{Tests: m.tests, Disabled: sortedKeys(m.disable), Version: HashFiles(m.files)}
+	cat := &Catalog{Tests: m.tests, Disabled: sortedKeys(m.disable), Version: HashFiles(m.files), Lists: m.lists}
 	for _, id := range m.sigOrder {
 		if _, off := m.disable[id]; !off {
 			cat.Signatures = append(cat.Signatures, m.sigs[id])
@@ -285,7 +295,7 @@ func (m *merger) stillUsed() []error {
 			continue
 		}
 		r := m.rules[rid]
-		for _, sel := range slices.Concat(r.Require, r.Signatures) {
+		for _, sel := range slices.Concat(r.Require, r.RequireAny, r.Signatures, r.UnlessSeen) {
 			if file, off := m.disable[sel.Signature]; off && m.sigs[sel.Signature].ID != "" {
 				errs = append(errs, fmt.Errorf("patterns: %s: disable %q: incident %q (%s) still uses it; disable that incident too",
 					file, sel.Signature, rid, r.Origin))

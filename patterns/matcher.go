@@ -13,14 +13,15 @@ type Hit struct {
 	Signature string
 	// Fields holds string, int, []string or []int values; absent fields are
 	// missing, never zero.
-	Fields   map[string]any
-	File     string
-	RecordID uint64 // evtx
-	Line     int64  // trace
-	Time     time.Time
-	Computer string
-	Channel  string // with RecordID, EventID and Time, identifies a record seen twice
-	EventID  uint32
+	Fields      map[string]any
+	File        string
+	RecordID    uint64 // evtx
+	Line        int64  // trace
+	Time        time.Time
+	ZoneUnknown bool // Time is local to an unknown zone, read as UTC
+	Computer    string
+	Channel     string // with RecordID, EventID and Time, identifies a record seen twice
+	EventID     uint32
 	// Message is the record's rendered message: its own Message value when it
 	// carried one, else the signature's template filled with the fields.
 	Message string
@@ -30,6 +31,7 @@ type Hit struct {
 // Compile and safe for concurrent use.
 type Matcher struct {
 	byEvent map[uint32][]*compiledSig // evtx, by event id; channel/provider checked after
+	byShape []*compiledSig            // evtx signatures without an id, matched by shape
 	trace   []*compiledSig
 	sigs    map[string]*compiledSig
 	rules   []*compiledRule
@@ -57,7 +59,7 @@ func Compile(cat *Catalog) (*Matcher, error) {
 			errs = append(errs, entryErr(r.Pos(), "incident", r.ID, errors.New("a signature has the same id")))
 			continue
 		}
-		cr, err := compileRule(r, m.sigs)
+		cr, err := compileRule(r, m.sigs, cat.Lists)
 		if err != nil {
 			errs = append(errs, entryErr(r.Pos(), "incident", r.ID, err))
 			continue
@@ -67,7 +69,24 @@ func Compile(cat *Catalog) (*Matcher, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
+	m.markLookupOnly()
 	return m, nil
+}
+
+// markLookupOnly flags the signatures that only joins read.
+func (m *Matcher) markLookupOnly() {
+	joined, member := map[string]bool{}, map[string]bool{}
+	for _, r := range m.rules {
+		for _, j := range r.joins {
+			joined[j.sig] = true
+		}
+		for _, s := range r.members {
+			member[s.sig] = true
+		}
+	}
+	for id, s := range m.sigs {
+		s.lookupOnly = joined[id] && !member[id]
+	}
 }
 
 // entryErr names the file and the entry, so a user with many pattern files
@@ -85,17 +104,24 @@ func (m *Matcher) add(cs *compiledSig) {
 		m.trace = append(m.trace, cs)
 		return
 	}
+	if cs.shape != nil {
+		m.byShape = append(m.byShape, cs)
+		return
+	}
 	m.byEvent[cs.eventID] = append(m.byEvent[cs.eventID], cs)
 	m.addSource(cs)
 }
 
 // Wants reports whether any signature could match an evtx record with this
 // channel, provider and event id, so a reader can skip decoding the values
-// of every other record. It costs one map lookup and does not allocate.
+// of every other record. It costs one map lookup (and a look at the few
+// signatures matched by shape) and does not allocate.
 func (m *Matcher) Wants(channel, provider string, eventID uint32) bool {
-	for _, s := range m.byEvent[eventID] {
-		if strings.EqualFold(s.channel, channel) && strings.EqualFold(s.provider, provider) {
-			return true
+	for _, list := range [2][]*compiledSig{m.byEvent[eventID], m.byShape} {
+		for _, s := range list {
+			if strings.EqualFold(s.channel, channel) && strings.EqualFold(s.provider, provider) {
+				return true
+			}
 		}
 	}
 	return false
@@ -113,7 +139,13 @@ type EvtxSource struct {
 func (m *Matcher) EvtxSources() []EvtxSource {
 	seen := map[EvtxSource]bool{}
 	var out []EvtxSource
+	// Signatures matched by shape have no event id but read a source all
+	// the same: a chunk of their channel must never be passed over.
+	lists := [][]*compiledSig{m.byShape}
 	for _, sigs := range m.byEvent {
+		lists = append(lists, sigs)
+	}
+	for _, sigs := range lists {
 		for _, s := range sigs {
 			src := EvtxSource{Channel: strings.ToLower(s.channel), Provider: strings.ToLower(s.provider)}
 			if !seen[src] {
@@ -132,23 +164,26 @@ func (m *Matcher) Match(r *Record) []Hit {
 		return m.matchTrace(r)
 	}
 	var hits []Hit
-	for _, s := range m.byEvent[r.EventID] {
-		if !strings.EqualFold(s.channel, r.Channel) || !strings.EqualFold(s.provider, r.Provider) {
-			continue
-		}
-		if h, ok := s.matchEvtx(r); ok {
-			hits = append(hits, h)
+	for _, list := range [2][]*compiledSig{m.byEvent[r.EventID], m.byShape} {
+		for _, s := range list {
+			if !strings.EqualFold(s.channel, r.Channel) || !strings.EqualFold(s.provider, r.Provider) {
+				continue
+			}
+			if h, ok := s.matchEvtx(r); ok {
+				hits = append(hits, h)
+			}
 		}
 	}
 	return hits
 }
 
 // WantsTrace reports whether any trace signature could match a row with
-// this status, so a reader can skip building the record of every other
-// row. A signature that tests only columns wants every row.
-func (m *Matcher) WantsTrace(status string) bool {
+// this status, event and custom data, so a reader can skip building the
+// record of every other row. A signature that tests only columns wants
+// every row.
+func (m *Matcher) WantsTrace(status, event, customData string) bool {
 	for _, s := range m.trace {
-		if len(s.status) == 0 || containsAnyFold(status, s.status) {
+		if (len(s.status) == 0 || containsAnyFold(status, s.status)) && s.wantsEventAndCustom(event, customData) {
 			return true
 		}
 	}

@@ -172,6 +172,9 @@ func TestCatalogCommandsResistInjection(t *testing.T) {
 			for _, p := range injection {
 				n++
 				step := renderStep(s, fill(r, p))
+				if step.Text == "" && step.Command == "" {
+					continue // the step does not apply to these values and is dropped
+				}
 				if step.Command == "" {
 					if !strings.Contains(step.Text, "is not shown") {
 						t.Errorf("%s remedy #%d, payload %q: command withheld without a reason: %q", r.id, si+1, p, step.Text)
@@ -205,6 +208,9 @@ func fill(r *compiledRule, v string) map[string]any {
 		case kindString:
 			d[f.name] = v
 		}
+	}
+	for _, j := range r.joins {
+		d[j.name] = []string{v}
 	}
 	return d
 }

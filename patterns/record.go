@@ -12,8 +12,11 @@ type Record struct {
 	RecordID uint64
 	Line     int64
 
-	Time     time.Time // UTC
-	Computer string    // evtx: System/Computer; trace: the server, when known
+	Time time.Time // UTC
+	// ZoneUnknown says Time was a local time of an unknown zone, read as
+	// if it were UTC (a tracking CSV scanned without --timezone).
+	ZoneUnknown bool
+	Computer    string // evtx: System/Computer; trace: the server, when known
 
 	// evtx only.
 	Channel  string

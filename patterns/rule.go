@@ -15,10 +15,13 @@ type compiledRule struct {
 	id       string
 	severity Severity
 	require  []selector
+	anyOf    []selector // require_any: at least one must match
 	members  []selector // require first, then supporting
 	// memberSigs are the first eight distinct signatures of members: the
 	// flags an episode sets per record.
 	memberSigs []string
+	unless     []selector // hits that cancel an incident of the same key
+	rejoin     []selector // hits that never start a new episode
 	key        []string
 	sep        string
 	window     time.Duration
@@ -28,14 +31,17 @@ type compiledRule struct {
 	title      *template.Template
 	explain    *template.Template
 	remedy     []compiledStep
+	joins      []compiledJoin
+	lists      map[string][]string // the catalog's, for the listed function
 	// unconfirmed: the catalog marks the rule so; incidents say it.
 	unconfirmed bool
 	sigs        map[string]*compiledSig // for the caveats of unconfirmed signatures
 }
 
 type selector struct {
-	sig   string
-	where []condition
+	sig      string
+	where    []condition
+	whereNot []condition
 }
 
 type condition struct {
@@ -51,19 +57,21 @@ type fieldRule struct {
 }
 
 type compiledStep struct {
-	text, command *template.Template
-	when, unless  string
+	text, command, sideEffects *template.Template
+	shell                      string
+	when, unless               []string
+	rollup                     bool
 }
 
 // reserved are template names the correlator provides besides the fields.
-var reserved = []string{"count", "first_seen", "last_seen", "key"}
+var reserved = []string{"count", "first_seen", "last_seen", "key", "pattern"}
 
-func compileRule(r Rule, sigs map[string]*compiledSig) (*compiledRule, error) {
-	c := &compiledRule{id: r.ID, sep: r.KeySeparator, sigs: sigs}
+func compileRule(r Rule, sigs map[string]*compiledSig, lists map[string][]string) (*compiledRule, error) {
+	c := &compiledRule{id: r.ID, sep: r.KeySeparator, lists: lists, sigs: sigs}
 	if c.sep == "" {
 		c.sep = `\`
 	}
-	steps := []func(Rule, map[string]*compiledSig) error{c.setProvenance, c.setSeverity, c.setMembers, c.setKey, c.setWindow, c.setCount, c.setFields, c.setTemplates}
+	steps := []func(Rule, map[string]*compiledSig) error{c.setProvenance, c.setSeverity, c.setMembers, c.setKey, c.setUnlessRejoin, c.setWindow, c.setCount, c.setFields, c.setJoins, c.setTemplates}
 	for _, step := range steps {
 		if err := step(r, sigs); err != nil {
 			return nil, err
@@ -82,20 +90,23 @@ func (c *compiledRule) setSeverity(r Rule, _ map[string]*compiledSig) error {
 }
 
 func (c *compiledRule) setMembers(r Rule, sigs map[string]*compiledSig) error {
-	if len(r.Require) == 0 {
-		return fmt.Errorf("require: at least one signature must be required, or any stray hit would be an incident")
+	if len(r.Require) == 0 && len(r.RequireAny) == 0 {
+		return fmt.Errorf("require: at least one signature must be required (require or require_any), or any stray hit would be an incident")
 	}
 	for _, list := range []struct {
 		name string
 		sels []Selector
-	}{{"require", r.Require}, {"signatures", r.Signatures}} {
+	}{{"require", r.Require}, {"require_any", r.RequireAny}, {"signatures", r.Signatures}} {
 		for _, s := range list.sels {
 			sel, err := compileSelector(s, sigs)
 			if err != nil {
 				return fmt.Errorf("%s: %w", list.name, err)
 			}
-			if list.name == "require" {
+			switch list.name {
+			case "require":
 				c.require = append(c.require, sel)
+			case "require_any":
+				c.anyOf = append(c.anyOf, sel)
 			}
 			c.members = append(c.members, sel)
 			if !slices.Contains(c.memberSigs, sel.sig) && len(c.memberSigs) < 8 {
@@ -118,6 +129,12 @@ func compileSelector(s Selector, sigs map[string]*compiledSig) (selector, error)
 		}
 		sel.where = append(sel.where, condition{field: f, values: s.Where[f]})
 	}
+	for _, f := range sortedKeys(s.WhereNot) {
+		if _, ok := sig.produces[f]; !ok {
+			return selector{}, fmt.Errorf("signature %s: where_not %s: the signature has no such field", s.Signature, f)
+		}
+		sel.whereNot = append(sel.whereNot, condition{field: f, values: s.WhereNot[f]})
+	}
 	return sel, nil
 }
 
@@ -135,6 +152,35 @@ func (c *compiledRule) setKey(r Rule, sigs map[string]*compiledSig) error {
 		}
 	}
 	c.key = r.Key
+	return nil
+}
+
+// setUnlessRejoin compiles unless_seen and rejoin. An unless_seen
+// signature must yield the key, or it could never cancel anything; a rejoin
+// selector must pick members, or it would never be grouped.
+func (c *compiledRule) setUnlessRejoin(r Rule, sigs map[string]*compiledSig) error {
+	for _, s := range r.UnlessSeen {
+		sel, err := compileSelector(s, sigs)
+		if err != nil {
+			return fmt.Errorf("unless_seen: %w", err)
+		}
+		for _, f := range c.key {
+			if k, ok := sigs[sel.sig].produces[f]; !ok || k != kindString {
+				return fmt.Errorf("unless_seen: signature %s has no string field %s (the key)", sel.sig, f)
+			}
+		}
+		c.unless = append(c.unless, sel)
+	}
+	for _, s := range r.Rejoin {
+		sel, err := compileSelector(s, sigs)
+		if err != nil {
+			return fmt.Errorf("rejoin: %w", err)
+		}
+		if !slices.ContainsFunc(c.members, func(m selector) bool { return m.sig == sel.sig }) {
+			return fmt.Errorf("rejoin: %s is not a member of this incident", sel.sig)
+		}
+		c.rejoin = append(c.rejoin, sel)
+	}
 	return nil
 }
 

@@ -32,7 +32,10 @@ type compiledSig struct {
 	channel  string
 	provider string
 	eventID  uint32
-	status   []string // lower-cased
+	shape    *compiledShape // set when the event id is unknown
+	status   []string       // lower-cased
+	events   []string       // lower-cased
+	custom   []string       // lower-cased
 	columns  []columnCond
 	fields   []string
 	aliases  map[string][]string // field -> accepted value names, itself first
@@ -44,6 +47,9 @@ type compiledSig struct {
 	produces map[string]kind // every field a hit may carry, for validating rules
 	// unconfirmed: the catalog marks the signature so; incidents say it.
 	unconfirmed bool
+	// lookupOnly: only joins read this signature's hits, and they read
+	// fields, never the evidence message, which is then not rendered.
+	lookupOnly bool
 }
 
 type columnCond struct {
@@ -58,7 +64,7 @@ type computedField struct {
 
 func compileSignature(s Signature) (*compiledSig, error) {
 	c := &compiledSig{id: s.ID, channel: s.Channel, provider: s.Provider, produces: map[string]kind{}}
-	steps := []func(Signature) error{c.setProvenance, c.source, c.setFields, c.setMessage, c.setNormalize, c.setComputed, c.setExtracts}
+	steps := []func(Signature) error{c.setProvenance, c.source, c.setFields, c.setShape, c.setMessage, c.setNormalize, c.setComputed, c.setExtracts}
 	for _, step := range steps {
 		if err := step(s); err != nil {
 			return nil, err
@@ -78,13 +84,18 @@ func (c *compiledSig) source(s Signature) error {
 }
 
 func (c *compiledSig) evtxSource(s Signature) error {
-	if s.Channel == "" || s.Provider == "" || s.EventID == nil {
-		return fmt.Errorf("an evtx signature needs channel, provider and event_id (matching by event id alone is never safe)")
+	if s.Channel == "" || s.Provider == "" || s.EventID == nil && s.Shape == nil {
+		return fmt.Errorf("an evtx signature needs channel, provider and event_id, or shape when the id is unknown (matching by event id alone is never safe)")
 	}
-	if len(s.StatusContains) > 0 || len(s.Columns) > 0 {
-		return fmt.Errorf("status_contains and columns apply to trace signatures only")
+	if len(s.StatusContains) > 0 || len(s.Columns) > 0 || len(s.EventIs) > 0 || len(s.CustomDataContains) > 0 {
+		return fmt.Errorf("status_contains, event_is, custom_data_contains and columns apply to trace signatures only")
 	}
-	c.eventID = *s.EventID
+	if s.EventID != nil && s.Shape != nil {
+		return fmt.Errorf("event_id and shape: give one (shape is for an event whose id is unknown)")
+	}
+	if s.EventID != nil {
+		c.eventID = *s.EventID
+	}
 	return nil
 }
 
@@ -93,11 +104,17 @@ func (c *compiledSig) traceSource(s Signature) error {
 	if s.Channel != "" || s.Provider != "" || s.EventID != nil {
 		return fmt.Errorf("channel, provider and event_id apply to evtx signatures only")
 	}
-	if len(s.StatusContains) == 0 && len(s.Columns) == 0 {
-		return fmt.Errorf("a trace signature needs status_contains or columns")
+	if len(s.StatusContains) == 0 && len(s.Columns) == 0 && len(s.EventIs) == 0 && len(s.CustomDataContains) == 0 {
+		return fmt.Errorf("a trace signature needs status_contains, event_is, custom_data_contains or columns")
 	}
 	for _, sub := range s.StatusContains {
 		c.status = append(c.status, strings.ToLower(sub))
+	}
+	for _, e := range s.EventIs {
+		c.events = append(c.events, strings.ToLower(e))
+	}
+	for _, sub := range s.CustomDataContains {
+		c.custom = append(c.custom, strings.ToLower(sub))
 	}
 	for _, name := range sortedKeys(s.Columns) {
 		re, err := regexp.Compile(s.Columns[name])
@@ -129,6 +146,63 @@ func (c *compiledSig) setFields(s Signature) error {
 		c.aliases[f] = append(c.aliases[f], s.Names[f]...)
 	}
 	return nil
+}
+
+// compiledShape is a Shape checked against the signature's fields.
+type compiledShape struct {
+	values int
+	types  map[string]*regexp.Regexp
+}
+
+var shapeTypes = map[string]*regexp.Regexp{
+	"guid": guidForm,
+	"int":  regexp.MustCompile(`^[0-9]+$`),
+}
+
+func (c *compiledSig) setShape(s Signature) error {
+	if s.Shape == nil {
+		return nil
+	}
+	if s.Shape.Values != len(c.fields) {
+		return fmt.Errorf("shape: values %d, but fields names %d", s.Shape.Values, len(c.fields))
+	}
+	if len(s.Shape.Types) == 0 {
+		return fmt.Errorf("shape: types must name at least one field's type, or any event of the provider with %d values would match", s.Shape.Values)
+	}
+	sh := &compiledShape{values: s.Shape.Values, types: map[string]*regexp.Regexp{}}
+	for f, t := range s.Shape.Types {
+		if !slices.Contains(c.fields, f) {
+			return fmt.Errorf("shape: types: %q is not in fields", f)
+		}
+		re, ok := shapeTypes[t]
+		if !ok {
+			return fmt.Errorf("shape: types: %s: %q, want guid or int", f, t)
+		}
+		sh.types[f] = re
+	}
+	c.shape = sh
+	return nil
+}
+
+// fits reports whether a record's values have the shape: exactly as many
+// values as fields (a reader's Message value aside), each typed field of
+// the right form.
+func (sh *compiledShape) fits(values []Value, base map[string]string) bool {
+	n := 0
+	for _, v := range values {
+		if !strings.EqualFold(v.Name, messageName) {
+			n++
+		}
+	}
+	if n != sh.values {
+		return false
+	}
+	for f, re := range sh.types {
+		if !re.MatchString(base[f]) {
+			return false
+		}
+	}
+	return true
 }
 
 func (c *compiledSig) setMessage(s Signature) error {

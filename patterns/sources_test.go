@@ -42,6 +42,18 @@ func TestEvtxSources(t *testing.T) {
 			}
 		}
 	}
+	for _, s := range m.byShape {
+		// A shape signature has no id: any id of its source is wanted.
+		if !m.Wants(s.channel, s.provider, 0) {
+			t.Errorf("the shape signature %s is not wanted", s.id)
+		}
+		if !listed(s.channel, s.provider) {
+			t.Errorf("the shape signature %s reads %s/%s, which EvtxSources does not list", s.id, s.channel, s.provider)
+		}
+	}
+	if len(m.byShape) == 0 {
+		t.Error("the built-in catalog has no shape signature any more: check this test still proves something")
+	}
 	if wanted == 0 {
 		t.Fatal("the catalog wants no evtx record: the test proves nothing")
 	}

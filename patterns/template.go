@@ -26,6 +26,29 @@ var filters = map[string]func(string) string{
 	"upper": strings.ToUpper,
 	"lower": strings.ToLower,
 	"trim":  strings.TrimSpace,
+	// host cuts a DNS name at its first dot: SERVER4.contoso.local is SERVER4.
+	"host": func(s string) string { h, _, _ := strings.Cut(strings.TrimSpace(s), "."); return h },
+}
+
+// checkFilters validates a filter chain such as "host|upper".
+func checkFilters(chain string) error {
+	for _, f := range strings.Split(chain, "|") {
+		if _, ok := filters[strings.TrimSpace(f)]; !ok {
+			return fmt.Errorf("unknown filter %q (have upper, lower, trim, host)", strings.TrimSpace(f))
+		}
+	}
+	return nil
+}
+
+// applyFilters applies a filter chain, left to right.
+func applyFilters(chain, s string) string {
+	if chain == "" {
+		return s
+	}
+	for _, f := range strings.Split(chain, "|") {
+		s = filters[strings.TrimSpace(f)](s)
+	}
+	return s
 }
 
 func parsePlaceholders(s string) (placeholderTemplate, error) {
@@ -68,8 +91,8 @@ func parsePlaceholder(body string) (tplPart, error) {
 	if !placeholderName.MatchString(name) {
 		return tplPart{}, fmt.Errorf("bad placeholder {%s}", body)
 	}
-	if _, ok := filters[filter]; !ok {
-		return tplPart{}, fmt.Errorf("placeholder {%s}: unknown filter %q (have upper, lower, trim)", body, filter)
+	if err := checkFilters(filter); err != nil {
+		return tplPart{}, fmt.Errorf("placeholder {%s}: %w", body, err)
 	}
 	return tplPart{name: name, filter: filter}, nil
 }
@@ -93,7 +116,7 @@ func (t placeholderTemplate) render(get func(string) string) string {
 			b.WriteString(p.lit)
 			continue
 		}
-		b.WriteString(filters[p.filter](get(p.name)))
+		b.WriteString(applyFilters(p.filter, get(p.name)))
 	}
 	return b.String()
 }

@@ -27,7 +27,7 @@ func (s *Selector) UnmarshalYAML(n *yaml.Node) error {
 		*s = Selector{Signature: n.Value}
 		return nil
 	}
-	if err := knownKeys(n, "signature", "where"); err != nil {
+	if err := knownKeys(n, "signature", "where", "where_not"); err != nil {
 		return err
 	}
 	type plain Selector // without the method, so Decode does not recurse

@@ -108,7 +108,7 @@ func incidentRow(inc *Incident, scan string) []string {
 	var cmds []string
 	for _, st := range inc.Remedy {
 		if st.Command != "" {
-			cmds = append(cmds, st.Command)
+			cmds = append(cmds, commandBlock(st))
 		}
 	}
 	// One command per line: joined with "; " they would read as one

@@ -62,3 +62,46 @@ func moreEvidence(inc *Incident, shown int) string {
 	}
 	return fmt.Sprintf("... and %d more (--evidence or --format json lists all)", more)
 }
+
+// commandBlock is a step's command as every format prints it: a first line
+// naming the shell it runs in, as a PowerShell comment (the catalog's own
+// text, never a log's, so it stays inert when pasted with the command).
+func commandBlock(st patterns.Step) string {
+	if name := patterns.ShellName(st.Shell); name != "" {
+		return "# " + name + "\n" + st.Command
+	}
+	return st.Command
+}
+
+// zoneText is what an incident's times are: UTC, or local times of an
+// unknown zone read as if UTC (R30).
+func zoneText(inc *Incident) string {
+	if inc.ZoneUnknown {
+		return "local, zone unknown"
+	}
+	return "UTC"
+}
+
+// zoneWarning is said before the incidents when any has local times of an
+// unknown zone, so nobody reads them as UTC.
+func zoneWarning(incs []Incident) string {
+	n := 0
+	for i := range incs {
+		if incs[i].ZoneUnknown {
+			n++
+		}
+	}
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d %s times local to the exporting machine in an unknown zone, shown as if UTC and labelled "+
+		"\"local, zone unknown\": scan again with --timezone to place them.", n, map[bool]string{true: "incident has", false: "incidents have"}[n == 1])
+}
+
+// sideEffectsText is what a step says its change also does, or "".
+func sideEffectsText(st patterns.Step) string {
+	if st.SideEffects == "" {
+		return ""
+	}
+	return "Side effects: " + st.SideEffects
+}

@@ -36,6 +36,7 @@ func (htmlReporter) Report(w io.Writer, r *Result, o Options) error {
 type htmlPage struct {
 	Started    string
 	Partial    string // why the scan is partial; "" when complete
+	Zone       string // the local-times warning (R30); "" when every time is UTC
 	Tally      string
 	Severities []htmlSeverity
 	Incidents  []htmlIncident
@@ -70,6 +71,7 @@ type htmlIncident struct {
 	Count               int
 	Counted             string // what Count counts: "records", "messages"
 	First, Last         string
+	ZoneUnknown         bool
 	Known               bool
 	Fields              []htmlField
 	Explanation         []string
@@ -83,7 +85,7 @@ type htmlIncident struct {
 
 type htmlField struct{ Name, Value string }
 
-type htmlStep struct{ Text, Command string }
+type htmlStep struct{ Text, SideEffects, Command string }
 
 type htmlEvidence struct {
 	Time, File, Where, Signature, Message string
@@ -120,7 +122,7 @@ type htmlProblem struct{ File, Where, Message string }
 
 func newHTMLPage(r *Result, o Options) htmlPage {
 	s := &r.Summary
-	p := htmlPage{Partial: strings.Join(s.partialReasons(), ", "), Tally: r.tallyText()}
+	p := htmlPage{Partial: strings.Join(s.partialReasons(), ", "), Zone: zoneWarning(r.Incidents), Tally: r.tallyText()}
 	if !s.Started.IsZero() {
 		p.Started = s.Started.UTC().Format(timeLayout)
 	}
@@ -186,7 +188,7 @@ func newHTMLMatrix(r *Result) *htmlMatrix {
 func newHTMLIncident(n int, inc *Incident, o Options) htmlIncident {
 	h := htmlIncident{N: n, Class: severityClass(inc), Severity: strings.ToUpper(Clean(string(inc.Severity), false)),
 		Title: Clean(inc.Title, false), Pattern: Clean(inc.Pattern, false), Key: Clean(inc.Key, false),
-		ID: Clean(inc.ID, false), Count: inc.Count, Counted: countText(inc.Count, inc.CountUnit), Known: inc.Known,
+		ID: Clean(inc.ID, false), Count: inc.Count, Counted: countText(inc.Count, inc.CountUnit), Known: inc.Known, ZoneUnknown: inc.ZoneUnknown,
 		First: inc.FirstSeen.UTC().Format(timeLayout), Last: inc.LastSeen.UTC().Format(timeLayout),
 		Timeline: newTimeline(inc), Total: max(inc.EvidenceTotal, len(inc.Evidence))}
 	for _, k := range slices.Sorted(maps.Keys(inc.Fields)) {
@@ -201,7 +203,8 @@ func newHTMLIncident(n int, inc *Incident, o Options) htmlIncident {
 		h.Caveats = append(h.Caveats, Clean(c, false))
 	}
 	for _, st := range inc.Remedy {
-		h.Remedy = append(h.Remedy, htmlStep{Text: Clean(st.Text, false), Command: Clean(st.Command, true)})
+		h.Remedy = append(h.Remedy, htmlStep{Text: Clean(st.Text, false),
+			SideEffects: Clean(sideEffectsText(st), false), Command: Clean(commandBlock(st), true)})
 	}
 	classes := map[string]int{}
 	for _, l := range h.Timeline.Lanes {

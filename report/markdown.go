@@ -51,6 +51,9 @@ func (m *mdWriter) overview(r *Result) {
 	m.line("## Overview\n")
 	t := countIncidents(r.Incidents)
 	m.line("**Incidents:** %s.\n", mdText(r.tallyText()))
+	if w := zoneWarning(r.Incidents); w != "" {
+		m.line("**Warning:** %s\n", mdText(w))
+	}
 	if len(r.Incidents) == 0 {
 		return
 	}
@@ -97,7 +100,7 @@ func (m *mdWriter) incident(n int, inc *Incident) {
 	m.row("Pattern", mdText(inc.Pattern))
 	m.row("Key", mdText(inc.Key))
 	m.row("ID", mdText(inc.ID))
-	m.row("Seen", fmt.Sprintf("%d %s, %s to %s UTC", inc.Count, countText(inc.Count, inc.CountUnit), mdTime(inc.FirstSeen), mdTime(inc.LastSeen)))
+	m.row("Seen", fmt.Sprintf("%d %s, %s to %s %s", inc.Count, countText(inc.Count, inc.CountUnit), mdTime(inc.FirstSeen), mdTime(inc.LastSeen), zoneText(inc)))
 	if inc.Known {
 		m.row("Known", "yes: in the baseline")
 	}
@@ -115,8 +118,11 @@ func (m *mdWriter) incident(n int, inc *Incident) {
 	}
 	for i, st := range inc.Remedy {
 		m.line("**%d.** %s\n", i+1, mdBlock(st.Text))
+		if fx := sideEffectsText(st); fx != "" {
+			m.line("%s\n", mdBlock(fx))
+		}
 		if st.Command != "" {
-			m.line("%s\n", mdFence(st.Command, "powershell"))
+			m.line("%s\n", mdFence(commandBlock(st), "powershell"))
 		}
 	}
 }

@@ -118,7 +118,7 @@ func TestMarkdownCommands(t *testing.T) {
 	out := render(t, "markdown", r, Options{})
 	for _, inc := range r.Incidents {
 		for _, st := range inc.Remedy {
-			if st.Command != "" && !strings.Contains(out, mdFence(st.Command, "powershell")+"\n") {
+			if st.Command != "" && !strings.Contains(out, mdFence(commandBlock(st), "powershell")+"\n") {
 				t.Errorf("command %q is not in a fenced block of its own", st.Command)
 			}
 		}

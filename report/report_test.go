@@ -63,8 +63,9 @@ func sample() *Result {
 			Count: 7, FirstSeen: at(2, 6, 0), LastSeen: at(3, 6, 0),
 			Explanation: "Replay Lag Manager keeps playing down the lagged copy DB1\\EX01: it has fewer available copies than it expects.\n\nThe copies on EX03 and EX04 are Blocked.",
 			Remedy: []patterns.Step{
-				{Text: "Confirm the lag is disabled.", Command: `Get-MailboxDatabaseCopyStatus DB1\EX01 | fl Id,ReplayLagStatus`},
-				{Text: "Allow automatic activation on EX03.", Command: "Set-MailboxServer -Identity EX03 -DatabaseCopyAutoActivationPolicy Unrestricted"},
+				{Text: "Confirm the lag is disabled.", Command: `Get-MailboxDatabaseCopyStatus 'DB1\EX01' | fl Id,ReplayLagStatus`, Shell: "ems"},
+				{Text: "Allow automatic activation on EX03.", Command: "Set-MailboxServer -Identity 'EX03' -DatabaseCopyAutoActivationPolicy Unrestricted -WhatIf",
+					Shell: "ems", SideEffects: "Every database copy on EX03 may then be activated automatically, in any site."},
 			},
 			Evidence: haEvidence,
 		},
@@ -92,7 +93,8 @@ func sample() *Result {
 				"\n# not a heading\n    not code\n1. not a list\n- not a bullet\n| not | a | table |\nSee " + hostileURL + " and www.evil.example or http://evil.example/x",
 			Remedy: []patterns.Step{
 				{Text: "Look at the rule " + hostileScript + ".", Command: "Get-TransportRule -Identity \"rule-7\"\n```\n</code></pre><script>alert(1)</script>"},
-				{Text: "Trace the message.", Command: "Get-MessageTrackingLog -Sender '" + hostileAttr + "@evil.example'"},
+				{Text: "Trace the message.", Command: "Get-MessageTrackingLog -Sender '" + hostileAttr + "@evil.example'", Shell: "both",
+					SideEffects: "None " + hostileScript + " " + hostileANSI + "\n# not a heading"},
 			},
 			Evidence: []patterns.Evidence{
 				{File: "traces/tracking.csv", Line: 57, Time: at(5, 9, 0), Signature: "mailflow.rule-reject", Message: hostileScript + " | " + hostileFormula},
@@ -105,7 +107,7 @@ func sample() *Result {
 			Title: "Automatic forwarding from " + japanese + " to an outside address dropped", Severity: patterns.SeverityLow,
 			Key:    "taro@contoso.co.jp",
 			Fields: map[string]any{"sender": japanese + " <taro@contoso.co.jp>", "recipient": hebrew + " <shalom@example.co.il>", "recipient_domain": "example.co.il"},
-			Count:  1, FirstSeen: at(6, 8, 15), LastSeen: at(6, 8, 15),
+			Count:  1, FirstSeen: at(6, 8, 15), LastSeen: at(6, 8, 15), ZoneUnknown: true,
 			Explanation: "Outbound automatic forwarding is off for this organisation: " + hebrew + ".",
 			Remedy:      []patterns.Step{{Text: "Check the outbound spam policy."}},
 			Evidence:    []patterns.Evidence{{File: "traces/message-trace.csv", Line: 12, Time: at(6, 8, 15), Signature: "mailflow.autoforward", Message: japanese + " → " + hebrew}},
@@ -354,6 +356,23 @@ func TestInputsText(t *testing.T) {
 		s := Summary{Inputs: len(tt.files), Files: tt.files}
 		if got := s.inputsText(); got != tt.want {
 			t.Errorf("inputsText = %q, want %q", got, tt.want)
+		}
+	}
+}
+
+// Local times of an unknown zone are labelled so in every text format,
+// and said before the first incident (R30).
+func TestZoneUnknownLabelled(t *testing.T) {
+	r := sample()
+	for _, f := range []string{"table", "markdown", "html"} {
+		out := render(t, f, r, Options{})
+		w := strings.Index(out, "1 incident has times local to the exporting machine in an unknown zone")
+		first := strings.Index(out, r.Incidents[0].Title)
+		if w < 0 || first >= 0 && w > strings.LastIndex(out, r.Incidents[0].Title) {
+			t.Errorf("%s: the zone warning is missing or comes after the incidents (warning at %d)", f, w)
+		}
+		if !strings.Contains(out, "08:15:00 local, zone unknown") && !strings.Contains(out, "08:15:00 (local, zone unknown)") {
+			t.Errorf("%s: the incident's times are not labelled local, zone unknown", f)
 		}
 	}
 }

@@ -41,6 +41,10 @@ func (tableReporter) Report(w io.Writer, r *Result, o Options) error {
 		}
 	} else {
 		p.line("%s %s.\n", p.bold("Incidents:"), countIncidents(r.Incidents).text())
+		if w := zoneWarning(r.Incidents); w != "" {
+			p.para("", p.warn("Warning:")+" "+w)
+			p.line("")
+		}
 		p.overview(r.Incidents)
 	}
 	p.servers(serverViews(r), r.Incidents)
@@ -297,8 +301,8 @@ func (p *printer) incident(n int, inc *Incident) {
 	}
 	p.para(fmt.Sprintf("[%d] %s  ", n, p.severity(inc.Severity)),
 		fmt.Sprintf("%s  (%s)%s", Clean(inc.Title, false), Clean(inc.Pattern, false), known))
-	p.para("    ", fmt.Sprintf("%d %s from %s to %s UTC", inc.Count, countText(inc.Count, inc.CountUnit),
-		inc.FirstSeen.UTC().Format(timeLayout), inc.LastSeen.UTC().Format(timeLayout)))
+	p.para("    ", fmt.Sprintf("%d %s from %s to %s %s", inc.Count, countText(inc.Count, inc.CountUnit),
+		inc.FirstSeen.UTC().Format(timeLayout), inc.LastSeen.UTC().Format(timeLayout), zoneText(inc)))
 	p.para("    ", fmt.Sprintf("Key %s, id %s", Clean(inc.Key, false), Clean(inc.ID, false)))
 	// Only the fields that say where: the explanation tells the rest, and
 	// --format json or markdown lists every field.
@@ -327,8 +331,11 @@ func (p *printer) incident(n int, inc *Incident) {
 		p.line("    What to do:")
 		for i, st := range inc.Remedy {
 			p.para(fmt.Sprintf("    %d. ", i+1), st.Text)
+			if fx := sideEffectsText(st); fx != "" {
+				p.para("       ", fx)
+			}
 			if st.Command != "" {
-				for _, l := range strings.Split(Clean(st.Command, true), "\n") {
+				for _, l := range strings.Split(Clean(commandBlock(st), true), "\n") {
 					p.line("         %s", l)
 				}
 			}

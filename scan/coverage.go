@@ -24,8 +24,8 @@ func (c *coverage) Wants(channel, provider string, eventID uint32) bool {
 	return c.next == nil || c.next.Wants(channel, provider, eventID)
 }
 
-func (c *coverage) WantsTrace(status string) bool {
-	return c.next == nil || c.next.WantsTrace(status)
+func (c *coverage) WantsTrace(status, event, customData string) bool {
+	return c.next == nil || c.next.WantsTrace(status, event, customData)
 }
 
 // visitFilter is the prefilter of a scan that visits records: want decides
@@ -38,4 +38,4 @@ func (v visitFilter) Wants(channel, provider string, eventID uint32) bool {
 	return v.want == nil || v.want(channel, provider, eventID)
 }
 
-func (visitFilter) WantsTrace(string) bool { return true }
+func (visitFilter) WantsTrace(string, string, string) bool { return true }

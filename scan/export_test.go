@@ -7,11 +7,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"golang.org/x/text/encoding/unicode"
+
+	"github.com/extriage/extriage/patterns"
 )
 
 // xmlShapes are the ways an .evtx rendered as a stream of <Event> elements
@@ -107,7 +110,9 @@ func incidentsText(res *Result) string {
 		}
 		b.WriteString("\n")
 	}
-	return b.String()
+	// An XML reader turns every CRLF into LF (XML 1.0, end-of-line
+	// handling), so an export cannot carry the CR a field of the .evtx has.
+	return strings.ReplaceAll(b.String(), "\r\n", "\n")
 }
 
 // The generator's exports of the .evtx fixtures (fixtures/exports, written
@@ -145,8 +150,10 @@ func TestRunGeneratedExports(t *testing.T) {
 		g, w := incidentsText(got), incidentsText(want)
 		switch shape {
 		case "winevent.csv":
+			dropShapeOnly(want)
 			g, w = incidentsAt(got, time.Second, true), incidentsAt(want, time.Second, true)
 		case "wevtutil.txt":
+			dropShapeOnly(want)
 			g, w = incidentsAt(got, time.Second, false), incidentsAt(want, time.Second, false)
 		}
 		// ConvertTo-Json keeps the times to the 100 ns, as the .evtx.
@@ -160,6 +167,20 @@ func TestRunGeneratedExports(t *testing.T) {
 	if incidents == 0 {
 		t.Error("no fixture gave an incident: nothing was compared")
 	}
+}
+
+// shapeOnly are the signatures that know an event only by the shape of its
+// values (its id, names and text are unknown): a message-only export holds
+// no values, so it cannot show them.
+var shapeOnly = []string{"ha.lag-playdown-required-range"}
+
+// dropShapeOnly removes the incidents with evidence of shapeOnly
+// signatures: a message-only export cannot give them whole (the
+// page-patching incident, which needs them, not at all).
+func dropShapeOnly(res *Result) {
+	res.Incidents = slices.DeleteFunc(res.Incidents, func(in patterns.Incident) bool {
+		return slices.ContainsFunc(in.Evidence, func(e patterns.Evidence) bool { return slices.Contains(shapeOnly, e.Signature) })
+	})
 }
 
 // incidentsAt is incidentsText with times truncated to prec, and the

@@ -83,14 +83,14 @@ func TestEventsFilters(t *testing.T) {
 		args []string
 		want int
 	}{
-		{"range", []string{"--id", "700-750", field}, 4 + 12 + 1},
-		{"comma list and repeat", []string{"--id", "708,2001", "--id", "738", field}, 4 + 2 + 12 + 1},
+		{"range", []string{"--id", "700-750", field}, 1 + 6 + 1},
+		{"comma list and repeat", []string{"--id", "708,2001", "--id", "738", field}, 1 + 1 + 6 + 1},
 		{"provider", []string{"--provider", "microsoft-exchange-managedavailability", field}, 1},
 		{"channel none", []string{"--channel", "Application", field}, 0},
 		{"computer by host", []string{"--computer", "server3", field}, all},
 		{"computer other", []string{"--computer", "SERVER4", field}, 0},
-		{"contains a value", []string{"--contains", "fastlagplaydowndesired", field}, 2},
-		{"since", []string{"--since", "2024-02-14T00:00:00Z", "--id", "738", field}, 1},
+		{"contains a value", []string{"--contains", "fastlagplaydowndesired", field}, 1},
+		{"since", []string{"--since", "2024-02-13T00:00:00Z", "--id", "738", field}, 1},
 		{"trace rows", []string{trace}, 27},
 		{"trace rows have no event id", []string{"--id", "1-65535", trace}, 0},
 	} {

@@ -24,6 +24,8 @@ type mutation struct {
 	Lost    int    `json:"records_lost"`
 	Count   int    `json:"count"`
 	Exit    int    `json:"exit"`
+	// Incident is the pattern the one incident must have.
+	Incident string `json:"incident"`
 }
 
 // lossReport is the part of the JSON report the mutation test reads.
@@ -100,8 +102,8 @@ func TestMutationMatrix(t *testing.T) {
 			if m.Chunk == nil && len(sum.Errors) > 0 {
 				t.Errorf("%s: nothing is damaged, but the summary lists %+v", m.Damage, sum.Errors)
 			}
-			if len(rep.Incidents) != 1 || rep.Incidents[0].Pattern != "ha.lagged-copy-not-lagging" {
-				t.Fatalf("%s: incidents %+v, want the lagged copy's", m.Damage, rep.Incidents)
+			if len(rep.Incidents) != 1 || rep.Incidents[0].Pattern != m.Incident {
+				t.Fatalf("%s: incidents %+v, want one %s", m.Damage, rep.Incidents, m.Incident)
 			}
 			if c := rep.Incidents[0].Count; c < m.Count || c > most || !m.AtLeast && c != m.Count {
 				t.Errorf("%s: incident count %d, want %d (at most %d)", m.Damage, c, m.Count, most)

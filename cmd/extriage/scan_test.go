@@ -21,8 +21,10 @@ const fixtures = "../../fixtures"
 // fact is one entry of fixtures/evtx/facts.json, which the generator
 // writes beside the files it generates.
 type fact struct {
-	File                      string   `json:"file"`
-	Incident                  string   `json:"incident"`
+	File      string   `json:"file"`
+	Incident  string   `json:"incident"`
+	Incidents []string `json:"incidents"` // "pattern key", for a file with several
+
 	Database                  string   `json:"database"`
 	Server                    string   `json:"server"`
 	ReasonCode                string   `json:"reason_code"`
@@ -30,9 +32,9 @@ type fact struct {
 	ExpectedAvailabilityCount int      `json:"expected_availability_count"`
 	BlockedServers            []string `json:"blocked_servers"`
 	Support                   struct {
-		Count708, Count738, Count2001 int
-		First, Last                   string
-		RecordIDs                     []uint64 `json:"record_ids"`
+		Count708, Count738, Count2001, CountRequiredRange int
+		First, Last                                       string
+		RecordIDs                                         []uint64 `json:"record_ids"`
 	} `json:"support"`
 	Damage *struct {
 		Kind      string   `json:"kind"`
@@ -49,6 +51,7 @@ func (f *fact) UnmarshalJSON(b []byte) error {
 			Count708  int      `json:"count_708"`
 			Count738  int      `json:"count_738"`
 			Count2001 int      `json:"count_2001"`
+			CountR    int      `json:"count_required_range"`
 			First     string   `json:"first"`
 			Last      string   `json:"last"`
 			RecordIDs []uint64 `json:"record_ids"`
@@ -60,6 +63,7 @@ func (f *fact) UnmarshalJSON(b []byte) error {
 	*f = fact(aux.plain)
 	s := aux.Support
 	f.Support.Count708, f.Support.Count738, f.Support.Count2001 = s.Count708, s.Count738, s.Count2001
+	f.Support.CountRequiredRange = s.CountR
 	f.Support.First, f.Support.Last, f.Support.RecordIDs = s.First, s.Last, s.RecordIDs
 	return nil
 }
@@ -79,20 +83,27 @@ type document struct {
 		} `json:"errors"`
 	} `json:"summary"`
 	Incidents []struct {
-		Pattern   string         `json:"pattern"`
-		Title     string         `json:"title"`
-		Key       string         `json:"key"`
-		Fields    map[string]any `json:"fields"`
-		Count     int            `json:"count"`
-		FirstSeen string         `json:"first_seen"`
-		LastSeen  string         `json:"last_seen"`
-		Remedy    []struct{ Text, Command string }
-		Evidence  []struct {
+		Pattern     string         `json:"pattern"`
+		Title       string         `json:"title"`
+		Explanation string         `json:"explanation"`
+		Key         string         `json:"key"`
+		Fields      map[string]any `json:"fields"`
+		Count       int            `json:"count"`
+		FirstSeen   string         `json:"first_seen"`
+		LastSeen    string         `json:"last_seen"`
+		Remedy      []remedyStep
+		Evidence    []struct {
 			File      string `json:"file"`
 			Record    uint64 `json:"record"`
 			Signature string `json:"signature"`
 		} `json:"evidence"`
 	} `json:"incidents"`
+}
+
+// remedyStep is one remedy step of the JSON report.
+type remedyStep struct {
+	Text, Command, Shell string
+	SideEffects          string `json:"side_effects"`
 }
 
 func scanJSON(t *testing.T, args ...string) (document, int) {
@@ -127,13 +138,24 @@ func TestScanFixtures(t *testing.T) {
 			doc, code := scanJSON(t, filepath.Join(fixtures, f.File))
 			wantCode := exitIncidents
 			switch {
-			case f.Incident == "":
+			case f.Incident == "" && len(f.Incidents) == 0:
 				wantCode = exitClean
 			case f.Damage != nil && f.Damage.Kind != "dirty": // a dirty file is a normal copy of a live log
 				wantCode = exitPartial
 			}
 			if code != wantCode {
 				t.Errorf("exit code %d, want %d", code, wantCode)
+			}
+			if len(f.Incidents) > 0 {
+				var got []string
+				for _, inc := range doc.Incidents {
+					got = append(got, inc.Pattern+" "+inc.Key)
+				}
+				slices.Sort(got)
+				if !slices.Equal(got, f.Incidents) {
+					t.Errorf("incidents %q, want %q", got, f.Incidents)
+				}
+				return
 			}
 			if f.Incident == "" {
 				if len(doc.Incidents) != 0 {
@@ -168,7 +190,7 @@ func checkIncident(t *testing.T, f fact, pattern string, fields map[string]any, 
 		t.Errorf("pattern %q, want %q", pattern, f.Incident)
 	}
 	for k, want := range map[string]string{"database": f.Database, "server": f.Server, "reason_code": f.ReasonCode} {
-		if fields[k] != want {
+		if got, _ := fields[k].(string); got != want { // absent when the facts have none
 			t.Errorf("fields.%s = %v, want %q", k, fields[k], want)
 		}
 	}
@@ -177,14 +199,15 @@ func checkIncident(t *testing.T, f fact, pattern string, fields map[string]any, 
 			t.Errorf("availability %v of %v, want %d of %d", fields["availability_count"], fields["expected_availability_count"], f.AvailabilityCount, f.ExpectedAvailabilityCount)
 		}
 		var blocked []string
-		for _, s := range fields["blocked_servers"].([]any) {
+		list, _ := fields["blocked_servers"].([]any) // absent when no Blocked line names a server
+		for _, s := range list {
 			blocked = append(blocked, s.(string))
 		}
 		if !slices.Equal(blocked, f.BlockedServers) {
 			t.Errorf("blocked_servers %v, want %v", blocked, f.BlockedServers)
 		}
 	}
-	if want := f.Support.Count708 + f.Support.Count738 + f.Support.Count2001; count != want {
+	if want := f.Support.Count708 + f.Support.Count738 + f.Support.Count2001 + f.Support.CountRequiredRange; count != want {
 		t.Errorf("count %d, want %d", count, want)
 	}
 	if first != f.Support.First || last != f.Support.Last {
@@ -223,6 +246,7 @@ func TestScanAllFixtures(t *testing.T) {
 		if f.Incident != "" {
 			want++
 		}
+		want += len(f.Incidents)
 	}
 	for _, f := range loadTraceFacts(t) {
 		want += len(f.Incidents) // each sender and recipient is in one file only

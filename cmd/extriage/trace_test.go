@@ -40,6 +40,8 @@ type traceIncident struct {
 	LastSeen        string   `json:"last_seen"`
 	MessageIDs      []string `json:"message_ids"`
 	Lines           []int64  `json:"lines"`
+	Mailbox         string   `json:"mailbox"`
+	Forwarders      []string `json:"forwarders"`
 }
 
 // traceReport is the part of the JSON report these tests read.
@@ -72,6 +74,8 @@ type reportIncident struct {
 	FirstSeen time.Time      `json:"first_seen"`
 	LastSeen  time.Time      `json:"last_seen"`
 	Evidence  []reportLine   `json:"evidence"`
+	// ZoneUnknown: local times of an unknown zone, read as UTC (R30).
+	ZoneUnknown bool `json:"zone_unknown"`
 }
 
 func loadTraceFacts(t *testing.T) []traceFact {
@@ -160,23 +164,30 @@ func checkTraceIncidents(t *testing.T, f traceFact, rep traceReport) {
 	for _, want := range f.Incidents {
 		i := slices.IndexFunc(rep.Incidents, func(inc reportIncident) bool {
 			return inc.Pattern == want.Pattern && strings.EqualFold(str(inc.Fields["sender"]), want.Sender) &&
-				strings.EqualFold(str(inc.Fields["recipient"]), want.Recipient)
+				strings.EqualFold(str(inc.Fields["recipient"]), want.Recipient) &&
+				strings.EqualFold(str(inc.Fields["mailbox"]), want.Mailbox)
 		})
+		which := want.Pattern + " " + want.Sender + " -> " + want.Recipient + want.Mailbox
 		if i < 0 {
-			t.Errorf("no %s incident for %s -> %s", want.Pattern, want.Sender, want.Recipient)
+			t.Errorf("no %s incident", which)
 			continue
 		}
 		got := rep.Incidents[i]
-		which := want.Pattern + " " + want.Sender + " -> " + want.Recipient
 		check := func(what string, got, want any) {
 			if !jsonEqual(got, want) {
 				t.Errorf("%s: %s = %v, want %v", which, what, got, want)
 			}
 		}
 		check("count", got.Count, want.Count)
+		check("zone_unknown", got.ZoneUnknown, f.ZoneUnknown)
 		check("first_seen", got.FirstSeen.Format(time.RFC3339Nano), want.FirstSeen)
 		check("last_seen", got.LastSeen.Format(time.RFC3339Nano), want.LastSeen)
-		check("recipient_domain", got.Fields["recipient_domain"], want.RecipientDomain)
+		if want.RecipientDomain != "" {
+			check("recipient_domain", got.Fields["recipient_domain"], want.RecipientDomain)
+		}
+		if len(want.Forwarders) > 0 || got.Fields["forwarders"] != nil {
+			check("forwarders", got.Fields["forwarders"], want.Forwarders)
+		}
 		if want.Control != "" {
 			check("control", got.Fields["control"], want.Control)
 		}
@@ -221,7 +232,7 @@ func TestTraceJunk(t *testing.T) {
 		!strings.Contains(rep.Summary.Errors[0].Message, "not a Windows event log or a message-trace export") {
 		t.Errorf("junk named: errors %+v", rep.Summary.Errors)
 	}
-	rep, code, _ = scanTrace(t, junk, filepath.Join(fixtures, "trace", "negative-message-trace-v2"))
+	rep, code, _ = scanTrace(t, junk, filepath.Join(fixtures, "trace", "negative-enhanced-summary"))
 	if code != exitPartial || len(rep.Summary.Errors) != 1 || rep.Summary.Errors[0].File != files[0] ||
 		!strings.Contains(rep.Summary.Errors[0].Message, "its name says it is an export (.log)") {
 		t.Errorf("junk in a folder: exit %d, errors %+v; want 3 and the file named as damaged", code, rep.Summary.Errors)
