@@ -28,11 +28,15 @@ func (exportKind) Read(src Source, opts Options, emit func(*patterns.Record)) (S
 	defer r.Close()
 	cr := &countingReader{r: r}
 	servers := Spans{}
+	noID := 0
 	var rec patterns.Record
 	eo := eventexport.Options{Location: opts.Location, DateOrder: opts.DateOrder}
 	st, err := eventexport.Read(src.Name, cr, eo, func(er *eventexport.Record) {
 		ev := &er.Event
 		servers.Add(ev.Computer, ev.Time, !ev.Time.IsZero())
+		if ev.RecordID == 0 {
+			noID++
+		}
 		if opts.Prefilter != nil && !opts.Prefilter.Wants(ev.Channel, ev.Provider, ev.EventID) {
 			return
 		}
@@ -40,7 +44,9 @@ func (exportKind) Read(src Source, opts Options, emit func(*patterns.Record)) (S
 		rec.Line = er.Line
 		emit(&rec)
 	})
-	return exportStats(st, cr.n, servers, err), err
+	out := exportStats(st, cr.n, servers, err)
+	out.NoRecordID = noID
+	return out, err
 }
 
 // exportStats turns the reader's statistics into a kind's.

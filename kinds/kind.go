@@ -106,6 +106,10 @@ type Stats struct {
 	// Lacks lists what this format cannot give, one phrase each, such as
 	// "rendered messages only: no record ids". The summary warns of each.
 	Lacks []string
+	// NoRecordID counts the event records read without a record id (an
+	// export of rendered text): they cannot be told apart from the same
+	// events read from another file of the same log.
+	NoRecordID int
 	// Problems are the first damaged parts found; ProblemCount counts all
 	// of them, listed or not.
 	Problems     []Problem

@@ -144,7 +144,8 @@ func Run(cfg Config) *Result {
 	sc.progress.Start(len(exp.Inputs), total)
 	all := kinds.Spans{}
 	unverified := unverifiedRuns{}
-	for _, o := range sc.run(exp.Inputs, jobs) {
+	outcomes := sc.run(exp.Inputs, jobs)
+	for _, o := range outcomes {
 		addOutcome(&sum, all, &o)
 		if o.kind != nil && o.kind.String() == "trace" && m.ReadsTrace() {
 			sum.Coverage.Records += o.stats.Records
@@ -153,6 +154,7 @@ func Run(cfg Config) *Result {
 			unverified[o.name] = o.stats.Unverified
 		}
 	}
+	warnCountedTwice(&sum, outcomes)
 	sum.Coverage.Records += int(sc.opts.Prefilter.(*coverage).n.Load())
 	sum.Coverage.Sources = m.Sources()
 	sc.progress.Stop()

@@ -202,3 +202,42 @@ func plural(n int, one, many string) string {
 	}
 	return many
 }
+
+// warnCountedTwice warns of event records that carry no record id (an
+// export of rendered text, such as wevtutil qe /f:text) read beside another
+// event log of the same server: an event in both cannot be recognised as
+// one, so it counts twice (docs/design.md, "One event read twice counts
+// once").
+func warnCountedTwice(sum *report.Summary, outcomes []outcome) {
+	for i := range outcomes {
+		o := &outcomes[i]
+		if o.stats.NoRecordID == 0 {
+			continue
+		}
+		other, server := sameServerLog(outcomes, i)
+		if other == "" {
+			continue
+		}
+		sum.Warnings = append(sum.Warnings, report.Error{File: o.name, Message: fmt.Sprintf(
+			"%d %s no record id, so %s cannot be matched to the same events in %s, another log of %s read in this scan: an event in both counts twice; scan one or the other",
+			o.stats.NoRecordID, plural(o.stats.NoRecordID, "record has", "records have"),
+			plural(o.stats.NoRecordID, "it", "they"), other, server)})
+	}
+}
+
+// sameServerLog names another event log of the scan (not a trace) that
+// holds records of a server outcome i holds records of.
+func sameServerLog(outcomes []outcome, i int) (file, server string) {
+	for j := range outcomes {
+		o := &outcomes[j]
+		if j == i || o.kind == nil || o.kind.String() == "trace" {
+			continue
+		}
+		for s := range outcomes[i].stats.Servers {
+			if _, ok := o.stats.Servers[s]; ok && s != kinds.OtherServers {
+				return o.name, s
+			}
+		}
+	}
+	return "", ""
+}
