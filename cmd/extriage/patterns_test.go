@@ -209,7 +209,7 @@ func TestPatternsListShowLint(t *testing.T) {
 	}
 }
 
-// The worked example of docs/authoring.md stays true: its tests pass, and
+// The worked example of docs/patterns.md stays true: its tests pass, and
 // lint finds exactly the warning the guide shows.
 func TestPatternsGuideExample(t *testing.T) {
 	dir := filepath.Join("..", "..", "docs", "examples", "log-cleared")
