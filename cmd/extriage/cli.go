@@ -137,3 +137,17 @@ func (e *env) catalogVersion(loaded patterns.Version) patterns.Version {
 	}
 	return loaded
 }
+
+// loadCatalog loads the built-in catalog and the user's folders and
+// compiles it, as every command that matches records needs.
+func loadCatalog(dirs ...string) (*patterns.Catalog, *patterns.Matcher, error) {
+	cat, err := patterns.Load(dirs...)
+	if err != nil {
+		return nil, nil, err
+	}
+	m, err := patterns.Compile(cat)
+	if err != nil {
+		return nil, nil, err
+	}
+	return cat, m, nil
+}

@@ -35,11 +35,7 @@ func (c *eventsCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	cat, err := patterns.Load(c.Patterns...)
-	if err != nil {
-		return err
-	}
-	m, err := patterns.Compile(cat)
+	_, m, err := loadCatalog(c.Patterns...)
 	if err != nil {
 		return err
 	}

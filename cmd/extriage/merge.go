@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/extriage/extriage/merge"
-	"github.com/extriage/extriage/patterns"
 	"github.com/extriage/extriage/report"
 )
 
@@ -30,11 +29,7 @@ func (c *mergeCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	cat, err := patterns.Load(c.Patterns...)
-	if err != nil {
-		return err
-	}
-	m, err := patterns.Compile(cat)
+	cat, m, err := loadCatalog(c.Patterns...)
 	if err != nil {
 		return err
 	}

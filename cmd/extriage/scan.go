@@ -57,11 +57,7 @@ func (s *scanCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	cat, err := patterns.Load(s.Patterns...)
-	if err != nil {
-		return err
-	}
-	m, err := patterns.Compile(cat)
+	cat, m, err := loadCatalog(s.Patterns...)
 	if err != nil {
 		return err
 	}
